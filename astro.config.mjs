@@ -1,0 +1,24 @@
+// @ts-check
+import node from '@astrojs/node';
+import { defineConfig } from 'astro/config';
+
+/**
+ * Behind a reverse proxy (TRUST_PROXY=true with PUBLIC_URL), Astro may believe
+ * X-Forwarded-Proto/-Host/-For only for the public address, so the origin check
+ * compares against the URL users really open. These values are baked into the
+ * build; `npm start` rebuilds when they change (scripts/build-state.ts).
+ */
+function allowedDomains() {
+  const trust = ['true', '1', 'yes'].includes(process.env.TRUST_PROXY ?? '');
+  if (!trust || !process.env.PUBLIC_URL) return [];
+  const u = new URL(process.env.PUBLIC_URL);
+  return [{ protocol: u.protocol.replace(':', ''), hostname: u.hostname, ...(u.port ? { port: u.port } : {}) }];
+}
+
+export default defineConfig({
+  output: 'server',
+  adapter: node({ mode: 'standalone' }),
+  security: { checkOrigin: true, allowedDomains: allowedDomains() },
+  server: { host: true, port: 4321 },
+  devToolbar: { enabled: false },
+});

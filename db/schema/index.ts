@@ -1,0 +1,3 @@
+export * from './audit.ts';
+export * from './mail.ts';
+export * from './sequences.ts';

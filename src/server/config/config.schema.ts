@@ -1,0 +1,140 @@
+import { z } from 'zod';
+
+/**
+ * Every setting Dayi reads from the environment, with its doc and default.
+ * README's configuration table is generated from this list (`npm run config:doc`),
+ * so the two cannot drift apart.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
+
+const url = (protocols: string[]) =>
+  z.url().refine((v) => protocols.includes(new URL(v).protocol), {
+    message: `must start with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+  });
+
+const timeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone such as Asia/Shanghai' },
+);
+
+export interface ConfigKey {
+  env: string;
+  doc: string;
+  schema: z.ZodType;
+  /** Default as the environment string; undefined = unset. */
+  default?: string;
+  /** Whether the value must be kept out of logs and error messages. */
+  secret?: boolean;
+}
+
+export const configKeys = {
+  nodeEnv: {
+    env: 'NODE_ENV',
+    doc: '`production` refuses unsafe defaults (no Meilisearch key, no session secret, PGlite unless allowed).',
+    schema: z.enum(['development', 'production', 'test']),
+    default: 'development',
+  },
+  host: { env: 'HOST', doc: 'Address the HTTP server listens on.', schema: z.string().min(1), default: '0.0.0.0' },
+  port: { env: 'PORT', doc: 'HTTP port.', schema: z.coerce.number().int().min(0).max(65535), default: '4321' },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    doc: 'The address users open, e.g. `https://help.example.gov.cn`. Drives the allowed domains of the origin check behind a proxy and whether cookies are `Secure` (only for https). Unset: plain http on whatever address users use.',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    doc: 'Believe `X-Forwarded-For`/`-Proto`/`-Host` from a reverse proxy (set only when one is in front).',
+    schema: bool,
+    default: 'false',
+  },
+  dataDir: {
+    env: 'DATA_DIR',
+    doc: 'Where embedded data lives: PGlite, Meilisearch, its key, kept mail, the process lock.',
+    schema: z.string().min(1),
+    default: './data',
+  },
+  contentDir: {
+    env: 'CONTENT_DIR',
+    doc: 'Markdown knowledge (manuals, FAQ, courseware, videos). Defaults to the shipped demo content; production points it outside the checkout.',
+    schema: z.string().min(1),
+    default: './content',
+  },
+  filesDir: {
+    env: 'FILES_DIR',
+    doc: 'Uploaded and downloadable files (courseware, videos). Default `DATA_DIR/files`.',
+    schema: z.string().min(1).optional(),
+  },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    doc: 'PostgreSQL connection string. Unset: embedded PGlite in `DATA_DIR/pglite`.',
+    schema: url(['postgres:', 'postgresql:']).optional(),
+    secret: true,
+  },
+  allowPglite: {
+    env: 'ALLOW_PGLITE',
+    doc: 'Allow embedded PGlite when `NODE_ENV=production` (single process, small sites).',
+    schema: bool,
+    default: 'false',
+  },
+  meiliUrl: {
+    env: 'MEILI_URL',
+    doc: 'Meilisearch server URL. Unset: Dayi starts the bundled Meilisearch 1.21 on 127.0.0.1.',
+    schema: url(['http:', 'https:']).optional(),
+  },
+  meiliMasterKey: {
+    env: 'MEILI_MASTER_KEY',
+    doc: 'Key for `MEILI_URL` (required in production). Embedded mode generates one in `DATA_DIR`.',
+    schema: z.string().min(16, 'must be at least 16 bytes').optional(),
+    secret: true,
+  },
+  meiliBin: {
+    env: 'MEILI_BIN',
+    doc: 'Path of a Meilisearch binary to run instead of the bundled one (embedded mode).',
+    schema: z.string().min(1).optional(),
+  },
+  meiliIndexPrefix: {
+    env: 'MEILI_INDEX_PREFIX',
+    doc: 'Prefix of Dayi\'s index names, so several sites can share one Meilisearch.',
+    schema: z.string().regex(/^[A-Za-z0-9_-]*$/, 'letters, digits, _ and - only'),
+    default: 'dayi',
+  },
+  sessionSecret: {
+    env: 'SESSION_SECRET',
+    doc: 'Secret for signed tokens (mail reply addresses, links). Required in production; development generates one in `DATA_DIR`.',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    secret: true,
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    doc: 'Outgoing mail, e.g. `smtps://user:pass@mail.example.cn:465`. Unset: messages are kept as `.eml` files in `DATA_DIR/mail`.',
+    schema: url(['smtp:', 'smtps:']).optional(),
+    secret: true,
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    doc: 'Sender of outgoing mail.',
+    schema: z.string().min(3),
+    default: '答疑 Dayi <dayi@localhost>',
+  },
+  appTimeZone: {
+    env: 'APP_TIME_ZONE',
+    doc: 'Time zone in which times are shown.',
+    schema: timeZone,
+    default: 'Asia/Shanghai',
+  },
+  logLevel: { env: 'LOG_LEVEL', doc: 'pino log level.', schema: logLevel, default: 'info' },
+} satisfies Record<string, ConfigKey>;
+
+export type ConfigKeys = typeof configKeys;
+export type RawConfig = { [K in keyof ConfigKeys]: z.output<ConfigKeys[K]['schema']> };

@@ -1,0 +1,64 @@
+import { sql } from 'drizzle-orm';
+import { PgBoss, fromDrizzle, fromPglite, type QueueOptions } from 'pg-boss';
+import type { Database, Tx } from '../../../db/client.ts';
+import type { Logger } from '../shared/logger.ts';
+
+/** Every queue Dayi uses, with its retry policy. Handlers must be idempotent. */
+export const queues = {
+  'mail.deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 300 },
+} satisfies Record<string, QueueOptions>;
+
+export type QueueName = keyof typeof queues;
+export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
+
+export interface Jobs {
+  boss: PgBoss;
+  /** Enqueues a job; pass the caller's transaction so the job exists only if the change commits. */
+  send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx }): Promise<string | null>;
+  stop(): Promise<void>;
+  isRunning(): boolean;
+}
+
+/**
+ * Starts pg-boss on the application database (its own `pgboss` schema), creates
+ * the queues and, when `handlers` are given, works them in this process.
+ */
+export async function startJobs({
+  database,
+  log,
+  handlers = {},
+  pollingIntervalSeconds = 2,
+}: {
+  database: Database;
+  log: Logger;
+  handlers?: Partial<Record<QueueName, JobHandler>>;
+  pollingIntervalSeconds?: number;
+}): Promise<Jobs> {
+  const boss =
+    database.kind === 'pglite'
+      ? new PgBoss({ db: fromPglite(database.client), backend: 'pglite' })
+      : new PgBoss({ connectionString: database.url, max: 4, application_name: 'dayi-jobs' });
+  boss.on('error', (err: Error) => log.error({ err }, 'job queue error'));
+  let running = false;
+  await boss.start();
+  running = true;
+  for (const [name, options] of Object.entries(queues)) {
+    await boss.createQueue(name, options);
+  }
+  for (const [name, handler] of Object.entries(handlers) as [QueueName, JobHandler][]) {
+    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds }, async (jobs) => {
+      for (const job of jobs) await handler(job.data);
+    });
+  }
+  return {
+    boss,
+    send: (name, data, options = {}) =>
+      boss.send(name, data, options.tx ? { db: fromDrizzle(options.tx, sql) } : {}),
+    isRunning: () => running,
+    async stop() {
+      running = false;
+      await boss.stop({ graceful: true, timeout: 10_000, close: true });
+    },
+  };
+}
+

@@ -1,0 +1,67 @@
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Config } from '../config/config.ts';
+
+export interface OutgoingMail {
+  /** Used for the kept-file name; the outbox row id. */
+  id: string;
+  from: string;
+  to: string[];
+  subject: string;
+  text: string;
+  html?: string | null;
+  messageId: string;
+  headers?: Record<string, string> | null;
+}
+
+export interface MailTransport {
+  kind: 'smtp' | 'files';
+  /** Where kept mail goes (files mode). */
+  dir?: string;
+  send(mail: OutgoingMail): Promise<void>;
+  close(): void;
+}
+
+function toNodemailer(mail: OutgoingMail) {
+  return {
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html ?? undefined,
+    messageId: mail.messageId,
+    headers: mail.headers ?? undefined,
+  };
+}
+
+/** SMTP through a pooled nodemailer transport, or `.eml` files in DATA_DIR/mail. */
+export function createMailTransport(mail: Config['mail']): MailTransport {
+  if (mail.kind === 'smtp') {
+    const transporter = nodemailer.createTransport(mail.url, { pool: true });
+    transporter.set?.('disableFileAccess', true);
+    return {
+      kind: 'smtp',
+      async send(m) {
+        await transporter.sendMail({ ...toNodemailer(m), disableFileAccess: true, disableUrlAccess: true });
+      },
+      close: () => transporter.close(),
+    };
+  }
+  const stream = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  return {
+    kind: 'files',
+    dir: mail.dir,
+    async send(m) {
+      mkdirSync(mail.dir, { recursive: true });
+      const file = path.join(mail.dir, `${m.id}.eml`);
+      // Delivery is once per outbox row: a retry after a crash finds the file and stops.
+      if (existsSync(file)) return;
+      const info = await stream.sendMail({ ...toNodemailer(m), disableFileAccess: true, disableUrlAccess: true });
+      const tmp = `${file}.tmp`;
+      writeFileSync(tmp, info.message as Buffer);
+      renameSync(tmp, file);
+    },
+    close: () => stream.close(),
+  };
+}

@@ -1,0 +1,119 @@
+import { openDatabase, type Database } from '../../../db/client.ts';
+import { runMigrations } from '../../../db/migrate.ts';
+import type { Config } from '../config/config.ts';
+import { startJobs, type Jobs } from '../jobs/jobs.ts';
+import { deliverOutboxMail } from '../mail/mail.outbox.ts';
+import { createMailTransport, type MailTransport } from '../mail/mail.transport.ts';
+import { startSearch, type SearchService } from '../search/search.client.ts';
+import { systemClock, type Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { acquireDataDirLock } from './lock.ts';
+
+/** Everything a request or job needs, created once per process. */
+export interface Runtime {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  database: Database;
+  search: SearchService;
+  jobs: Jobs;
+  mail: MailTransport;
+  startedAt: Date;
+  /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
+  releaseLock(): void;
+}
+
+/**
+ * Starts the parts in order: data-directory lock (when anything embedded lives
+ * there), migrations, search engine, job workers. The HTTP listener comes last,
+ * in the caller. Each step undoes the earlier ones if a later one fails.
+ */
+export async function bootRuntime({
+  config,
+  log,
+  clock = systemClock,
+  work = true,
+}: {
+  config: Config;
+  log: Logger;
+  clock?: Clock;
+  /** Run job workers in this process (false for CLIs that only enqueue). */
+  work?: boolean;
+}): Promise<Runtime> {
+  const undo: (() => Promise<void> | void)[] = [];
+  let releaseLock = () => {};
+  try {
+    if (config.usesEmbeddedState) {
+      releaseLock = acquireDataDirLock(config.dataDir).release;
+      undo.push(releaseLock);
+    }
+    const database = await openDatabase(config.database);
+    undo.push(() => database.close());
+    await runMigrations(database, { url: config.database.kind === 'postgres' ? config.database.url : undefined });
+    log.info({ database: config.database.kind }, 'database ready');
+
+    const search = await startSearch({ config, log });
+    undo.push(() => search.stop());
+
+    const mail = createMailTransport(config.mail);
+    undo.push(() => mail.close());
+
+    const jobs = await startJobs({
+      database,
+      log,
+      handlers: work
+        ? {
+            'mail.deliver': async (data) => {
+              await deliverOutboxMail({
+                db: database.db,
+                transport: mail,
+                clock,
+                from: config.mailFrom,
+                id: String(data.id),
+                log,
+              });
+            },
+          }
+        : {},
+    });
+    undo.push(() => jobs.stop());
+    return { config, log, clock, database, search, jobs, mail, startedAt: clock.now(), releaseLock };
+  } catch (e) {
+    for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
+    throw e;
+  }
+}
+
+/** Stops everything `bootRuntime` started, in reverse order. */
+export async function shutdownRuntime(rt: Runtime): Promise<void> {
+  const steps: [string, () => Promise<void> | void][] = [
+    ['jobs', () => rt.jobs.stop()],
+    ['mail', () => rt.mail.close()],
+    ['search', () => rt.search.stop()],
+    ['database', () => rt.database.close()],
+    ['lock', () => rt.releaseLock()],
+  ];
+  for (const [name, step] of steps) {
+    try {
+      await step();
+    } catch (err) {
+      rt.log.warn({ err, part: name }, 'error while stopping');
+    }
+  }
+}
+
+const RUNTIME_KEY = Symbol.for('dayi.runtime');
+type Holder = { [RUNTIME_KEY]?: Promise<Runtime> };
+
+/**
+ * The process-wide runtime. The start script boots it before the Astro server
+ * loads; the server bundle and the script each carry their own copy of this
+ * module, so it lives on globalThis.
+ */
+export function setRuntime(rt: Promise<Runtime> | undefined): void {
+  (globalThis as Holder)[RUNTIME_KEY] = rt;
+}
+
+export function peekRuntime(): Promise<Runtime> | undefined {
+  return (globalThis as Holder)[RUNTIME_KEY];
+}

@@ -1,0 +1,89 @@
+import { Meilisearch } from 'meilisearch';
+import type { Config } from '../config/config.ts';
+import type { Logger } from '../shared/logger.ts';
+import { startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
+
+/**
+ * The one search client. `client` is null when no engine could be had: the
+ * site keeps serving, search answers 503, and derived indexes catch up later.
+ */
+export interface SearchService {
+  kind: 'external' | 'embedded';
+  client: Meilisearch | null;
+  url: string | null;
+  indexPrefix: string;
+  /** Why there is no engine, when there is none. */
+  unavailableReason: string | null;
+  health(): Promise<{ ok: boolean; error?: string }>;
+  stop(): Promise<void>;
+}
+
+export function createSearchService({
+  url,
+  apiKey,
+  kind,
+  indexPrefix,
+  embedded,
+}: {
+  url: string;
+  apiKey?: string;
+  kind: 'external' | 'embedded';
+  indexPrefix: string;
+  embedded?: EmbeddedMeili;
+}): SearchService {
+  const client = new Meilisearch({ host: url, apiKey, timeout: 10_000 });
+  return {
+    kind,
+    client,
+    url,
+    indexPrefix,
+    unavailableReason: null,
+    async health() {
+      try {
+        const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
+        return res.ok ? { ok: true } : { ok: false, error: `HTTP ${res.status}` };
+      } catch (e) {
+        return { ok: false, error: (e as Error).message };
+      }
+    },
+    stop: async () => embedded?.stop(),
+  };
+}
+
+function unavailableSearch(kind: SearchService['kind'], reason: string, indexPrefix: string): SearchService {
+  return {
+    kind,
+    client: null,
+    url: null,
+    indexPrefix,
+    unavailableReason: reason,
+    health: async () => ({ ok: false, error: reason }),
+    stop: async () => {},
+  };
+}
+
+/** Connects to MEILI_URL, or starts the embedded engine; never throws. */
+export async function startSearch({ config, log }: { config: Config; log: Logger }): Promise<SearchService> {
+  if (config.search.kind === 'external') {
+    return createSearchService({
+      url: config.search.url.replace(/\/$/, ''),
+      apiKey: config.search.apiKey,
+      kind: 'external',
+      indexPrefix: config.meiliIndexPrefix,
+    });
+  }
+  try {
+    const embedded = await startEmbeddedMeili({ dataDir: config.dataDir, bin: config.search.bin, log });
+    return createSearchService({
+      url: embedded.url,
+      apiKey: embedded.apiKey,
+      kind: 'embedded',
+      indexPrefix: config.meiliIndexPrefix,
+      embedded,
+    });
+  } catch (e) {
+    const reason = (e as Error).message;
+    log.error({ reason }, 'no search engine: pages and questions keep working, search answers 503');
+    return unavailableSearch('embedded', reason, config.meiliIndexPrefix);
+  }
+}

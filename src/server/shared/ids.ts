@@ -1,0 +1,22 @@
+import { v7 } from 'uuid';
+import { formatInTimeZone } from './time.ts';
+
+/** uuidv7 primary keys: time-ordered, so indexes stay compact. */
+export function newId(): string {
+  return v7();
+}
+
+/**
+ * The number people quote for a record ("问题 20261124-0007"): the local date
+ * in APP_TIME_ZONE and a per-day sequence.
+ */
+export function formatHumanNumber(date: Date, sequence: number, timeZone: string): string {
+  const p = formatInTimeZone(date, timeZone);
+  return `${p.year}${p.month}${p.day}-${String(sequence).padStart(4, '0')}`;
+}
+
+/** The local calendar day in APP_TIME_ZONE that a human number's sequence counts within. */
+export function humanNumberDay(date: Date, timeZone: string): string {
+  const p = formatInTimeZone(date, timeZone);
+  return `${p.year}${p.month}${p.day}`;
+}

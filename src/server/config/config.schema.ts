@@ -46,7 +46,7 @@ export const configKeys = {
     default: 'development',
   },
   host: { env: 'HOST', doc: 'Address the HTTP server listens on.', schema: z.string().min(1), default: '0.0.0.0' },
-  port: { env: 'PORT', doc: 'HTTP port.', schema: z.coerce.number().int().min(0).max(65535), default: '4321' },
+  port: { env: 'PORT', doc: 'HTTP port.', schema: z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535), default: '4321' },
   publicUrl: {
     env: 'PUBLIC_URL',
     doc: 'The address users open, e.g. `https://help.example.gov.cn`. Drives the allowed domains of the origin check behind a proxy and whether cookies are `Secure` (only for https). Unset: plain http on whatever address users use.',
@@ -111,7 +111,7 @@ export const configKeys = {
   },
   sessionSecret: {
     env: 'SESSION_SECRET',
-    doc: 'Secret for signed tokens (mail reply addresses, links). Required in production; development generates one in `DATA_DIR`.',
+    doc: 'Secret for signed tokens (reply-by-email addresses, one-time links) that later features sign. Required in production.',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     secret: true,
   },

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type QueueOptions } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike, type QueueOptions } from 'pg-boss';
 import type { Database, Tx } from '../../../db/client.ts';
 import type { Logger } from '../shared/logger.ts';
 
@@ -53,7 +53,9 @@ export async function startJobs({
   return {
     boss,
     send: (name, data, options = {}) =>
-      boss.send(name, data, options.tx ? { db: fromDrizzle(options.tx, sql) } : {}),
+      // Our Tx type is generic over both drivers, so its execute() result is typed unknown;
+      // at run time it is what pg-boss's adapter reads (postgres.js rows or PGlite results).
+      boss.send(name, data, options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
     isRunning: () => running,
     async stop() {
       running = false;

@@ -38,8 +38,10 @@ function toNodemailer(mail: OutgoingMail) {
 /** SMTP through a pooled nodemailer transport, or `.eml` files in DATA_DIR/mail. */
 export function createMailTransport(mail: Config['mail']): MailTransport {
   if (mail.kind === 'smtp') {
-    const transporter = nodemailer.createTransport(mail.url, { pool: true });
-    transporter.set?.('disableFileAccess', true);
+    // nodemailer reads its options from the URL; `pool` reuses connections across messages.
+    const url = new URL(mail.url);
+    url.searchParams.set('pool', 'true');
+    const transporter = nodemailer.createTransport(url.toString());
     return {
       kind: 'smtp',
       async send(m) {

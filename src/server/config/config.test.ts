@@ -68,6 +68,11 @@ describe('loadConfig', () => {
     expect(JSON.stringify(problems)).not.toContain('hunter2');
   });
 
+  it('believes a proxy only for a known public address', () => {
+    expect(problemsOf({ TRUST_PROXY: 'true' }).map((p) => p.env)).toEqual(['TRUST_PROXY']);
+    expect(problemsOf({ TRUST_PROXY: 'true', PUBLIC_URL: 'https://help.example.gov.cn' })).toEqual([]);
+  });
+
   it('refuses unsafe defaults in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production', MEILI_URL: 'http://search:7700' });
     expect(problems.map((p) => p.env).sort()).toEqual(['DATABASE_URL', 'MEILI_MASTER_KEY', 'SESSION_SECRET']);

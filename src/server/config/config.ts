@@ -49,6 +49,8 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() } = {})
   if (problems.length) throw new ConfigError(problems);
   const c = raw as RawConfig;
 
+  if (c.trustProxy && !c.publicUrl)
+    problems.push({ env: 'TRUST_PROXY', message: 'needs PUBLIC_URL: forwarded headers are believed only for that address' });
   if (c.nodeEnv === 'production') {
     if (c.meiliUrl && !c.meiliMasterKey)
       problems.push({ env: 'MEILI_MASTER_KEY', message: 'required in production when MEILI_URL is set' });

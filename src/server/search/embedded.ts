@@ -200,7 +200,20 @@ export async function startEmbeddedMeili({
   };
 
   launch();
-  await waitForHealth(url, startTimeoutMs, child!);
+  // A safety net for exits that skip our orderly stop (e.g. a dev server's own signal
+  // handler calling process.exit): never leave the child running behind us.
+  const killOnExit = () => {
+    stopping = true;
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
+  try {
+    await waitForHealth(url, startTimeoutMs, child!);
+  } catch (e) {
+    killOnExit();
+    process.off('exit', killOnExit);
+    throw e;
+  }
   log?.info({ url, dbPath }, 'embedded Meilisearch started');
   return {
     url,
@@ -210,6 +223,7 @@ export async function startEmbeddedMeili({
     },
     async stop() {
       stopping = true;
+      process.off('exit', killOnExit);
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');

@@ -1,4 +1,4 @@
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 
 /** Keys whose values never reach a log line, wherever they appear. */
@@ -25,13 +25,23 @@ const redactPaths = [
   '*.smtpUrl',
 ];
 
-/** JSON lines in production, readable lines in development. */
-export function createLogger({ level, pretty: usePretty }: { level: string; pretty: boolean }): Logger {
-  const options = { level, redact: { paths: redactPaths, censor: '[redacted]' }, base: undefined };
+const redact = { paths: redactPaths, censor: '[redacted]' };
+
+/** JSON lines in production, readable lines in development; `destination` defaults to stdout. */
+export function createLogger({
+  level,
+  pretty: usePretty,
+  destination,
+}: {
+  level: string;
+  pretty: boolean;
+  destination?: DestinationStream;
+}): Logger {
+  const options = { level, redact, base: undefined };
   // pino-pretty as a stream (not a worker transport), so it also works inside the Astro bundle.
-  return usePretty
-    ? pino(options, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' }))
-    : pino(options);
+  if (usePretty)
+    return pino(options, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination }));
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Removes the password from a connection URL before it is shown anywhere. */

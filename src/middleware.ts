@@ -1,5 +1,6 @@
 import { defineMiddleware } from 'astro:middleware';
 import { ensureRuntime } from './server/runtime/ensure.ts';
+import { VISITOR_COOKIE } from './server/shared/cookies.ts';
 import { createNotFoundError, errorResponse } from './server/shared/errors.ts';
 import { newId } from './server/shared/ids.ts';
 
@@ -32,6 +33,9 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
     ip = null; // prerendering or an adapter without addresses
   }
   ctx.locals.clientIp = ip;
+  ctx.locals.viewer = null;
+  const visitor = ctx.cookies.get(VISITOR_COOKIE)?.value;
+  ctx.locals.visitorId = visitor && /^[A-Za-z0-9_-]{16,64}$/.test(visitor) ? visitor : null;
   const started = performance.now();
   const isApi = ctx.url.pathname.startsWith('/api/');
   let response: Response;

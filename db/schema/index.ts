@@ -1,3 +1,4 @@
 export * from './audit.ts';
 export * from './mail.ts';
 export * from './sequences.ts';
+export * from './content.ts';

@@ -1,7 +1,10 @@
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
 import type { Config } from '../config/config.ts';
+import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
+import { buildDocuments } from '../search/search.documents.ts';
+import { createIndexer, type Indexer } from '../search/search.index.ts';
 import { deliverOutboxMail } from '../mail/mail.outbox.ts';
 import { createMailTransport, type MailTransport } from '../mail/mail.transport.ts';
 import { startSearch, type SearchService } from '../search/search.client.ts';
@@ -16,6 +19,8 @@ export interface Runtime {
   clock: Clock;
   database: Database;
   search: SearchService;
+  content: ContentService;
+  indexer: Indexer;
   jobs: Jobs;
   mail: MailTransport;
   startedAt: Date;
@@ -55,6 +60,21 @@ export async function bootRuntime({
     const search = await startSearch({ config, log });
     undo.push(() => search.stop());
 
+    const content = await startContent({ contentDir: config.contentDir, db: database.db, clock, log });
+    undo.push(() => content.stop());
+    const indexer = createIndexer({
+      search,
+      log,
+      source: () => {
+        const store = content.store();
+        return { docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms, dictionary: store.dictionary };
+      },
+    });
+    undo.push(() => indexer.stop());
+    content.onChange(() => indexer.sync());
+    // Catch up before serving when the engine is there; when it is not, the indexer retries.
+    if (search.client) await indexer.sync();
+
     const mail = createMailTransport(config.mail);
     undo.push(() => mail.close());
 
@@ -77,7 +97,7 @@ export async function bootRuntime({
         : {},
     });
     undo.push(() => jobs.stop());
-    return { config, log, clock, database, search, jobs, mail, startedAt: clock.now(), releaseLock };
+    return { config, log, clock, database, search, content, indexer, jobs, mail, startedAt: clock.now(), releaseLock };
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;
@@ -89,6 +109,8 @@ export async function shutdownRuntime(rt: Runtime): Promise<void> {
   const steps: [string, () => Promise<void> | void][] = [
     ['jobs', () => rt.jobs.stop()],
     ['mail', () => rt.mail.close()],
+    ['content', () => rt.content.stop()],
+    ['indexer', () => rt.indexer.stop()],
     ['search', () => rt.search.stop()],
     ['database', () => rt.database.close()],
     ['lock', () => rt.releaseLock()],

@@ -1,0 +1,19 @@
+import type { APIRoute } from 'astro';
+import { visibleAccess } from '../../server/content/content.access.ts';
+import { parseSearchParams } from '../../server/search/search.params.ts';
+import { searchContent } from '../../server/search/search.query.ts';
+import { errorResponse } from '../../server/shared/errors.ts';
+
+/** GET /api/search?q=&type=&page=&limit= — the instant search box and API clients. Not logged: see /api/search/log. */
+export const GET: APIRoute = async ({ url, locals }) => {
+  try {
+    const params = parseSearchParams(url.searchParams);
+    const result = await searchContent({ search: locals.runtime.search, ...params, access: visibleAccess(locals.viewer) });
+    return Response.json(
+      { hits: result.hits, total: result.total, facets: result.facets, tookMs: result.tookMs },
+      { headers: { 'Cache-Control': 'no-store' } },
+    );
+  } catch (e) {
+    return errorResponse(e, locals.runtime.log);
+  }
+};

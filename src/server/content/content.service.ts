@@ -1,0 +1,160 @@
+import { watch, type FSWatcher } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { inArray } from 'drizzle-orm';
+import type { Db } from '../../../db/client.ts';
+import { contentPages } from '../../../db/schema/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Logger } from '../shared/logger.ts';
+import { formatIssue, loadContent, type ContentStore, type Page } from './content.loader.ts';
+
+export interface ContentService {
+  store(): ContentStore;
+  /** "Last updated": frontmatter `updated`, else when the page's hash last changed. */
+  updatedAt(page: Page): Date;
+  /** Reloads now; resolves once the new store is in place and listeners ran. */
+  reload(): Promise<{ changed: boolean }>;
+  onChange(listener: (store: ContentStore) => Promise<void> | void): void;
+  stop(): void;
+}
+
+/**
+ * Records each page's hash; a page whose hash is new or different gets
+ * `changed_at = now`. Returns when every current page last changed.
+ */
+export async function syncContentPages({ db, clock, store }: { db: Db; clock: Clock; store: ContentStore }): Promise<Map<string, Date>> {
+  const pages = [...store.pages.values()];
+  const changed = new Map<string, Date>();
+  if (!pages.length) return changed;
+  const rows = await db.select().from(contentPages).where(inArray(contentPages.url, pages.map((p) => p.url)));
+  const known = new Map(rows.map((r) => [r.url, r]));
+  const now = clock.now();
+  const fresh = pages.filter((p) => known.get(p.url)?.hash !== p.hash);
+  for (const p of fresh) {
+    await db
+      .insert(contentPages)
+      .values({ url: p.url, file: p.file, hash: p.hash, changedAt: now })
+      .onConflictDoUpdate({ target: contentPages.url, set: { file: p.file, hash: p.hash, changedAt: now } });
+  }
+  for (const p of pages) changed.set(p.url, fresh.includes(p) ? now : known.get(p.url)!.changedAt);
+  return changed;
+}
+
+/** A cheap fingerprint of the tree (names, sizes, mtimes) for the periodic rescan. */
+async function fingerprint(dir: string): Promise<string> {
+  const parts: string[] = [];
+  const walk = async (d: string) => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const full = path.join(d, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile()) {
+        const s = await stat(full).catch(() => null);
+        if (s) parts.push(`${full}:${s.size}:${s.mtimeMs}`);
+      }
+    }
+  };
+  await walk(dir);
+  return parts.sort().join('\n');
+}
+
+/**
+ * Loads CONTENT_DIR and keeps it current: a debounced file watcher, plus a
+ * periodic rescan for file systems where watching is unreliable (network shares).
+ */
+export async function startContent({
+  contentDir,
+  db,
+  clock,
+  log,
+  debounceMs = 200,
+  rescanMs = 2000,
+}: {
+  contentDir: string;
+  db: Db;
+  clock: Clock;
+  log: Logger;
+  debounceMs?: number;
+  rescanMs?: number;
+}): Promise<ContentService> {
+  let store = await loadContent(contentDir);
+  let changedAt = await syncContentPages({ db, clock, store });
+  let print = await fingerprint(contentDir);
+  const listeners: ((s: ContentStore) => Promise<void> | void)[] = [];
+  const report = (s: ContentStore) => {
+    for (const issue of s.issues) log.warn({ file: issue.file, line: issue.line }, `content skipped: ${formatIssue(issue)}`);
+  };
+  report(store);
+
+  let running: Promise<{ changed: boolean }> | null = null;
+  let again = false;
+  const doReload = async (): Promise<{ changed: boolean }> => {
+    const next = await loadContent(contentDir);
+    print = await fingerprint(contentDir);
+    if (next.hash === store.hash) return { changed: false };
+    changedAt = await syncContentPages({ db, clock, store: next });
+    store = next;
+    report(next);
+    log.info({ pages: next.pages.size, issues: next.issues.length }, 'content reloaded');
+    for (const l of listeners) {
+      try {
+        await l(next);
+      } catch (err) {
+        log.error({ err }, 'content change listener failed');
+      }
+    }
+    return { changed: true };
+  };
+  // One reload at a time; a change during a reload triggers one more.
+  const reload = (): Promise<{ changed: boolean }> => {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = doReload().finally(() => {
+      running = null;
+      if (again) {
+        again = false;
+        void reload();
+      }
+    });
+    return running;
+  };
+  const safeReload = () =>
+    reload().catch((err: unknown) => log.error({ err }, 'content reload failed; keeping the previous content'));
+
+  let timer: NodeJS.Timeout | undefined;
+  let watcher: FSWatcher | undefined;
+  try {
+    watcher = watch(contentDir, { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => void safeReload(), debounceMs);
+    });
+    watcher.on('error', (err) => log.warn({ err }, 'content watcher failed; relying on the periodic rescan'));
+  } catch (err) {
+    log.warn({ err }, 'cannot watch CONTENT_DIR; relying on the periodic rescan');
+  }
+  const rescan = setInterval(() => {
+    void fingerprint(contentDir).then((now) => {
+      if (now !== print && !running) void safeReload();
+    });
+  }, rescanMs);
+  rescan.unref();
+
+  return {
+    store: () => store,
+    updatedAt: (page) => page.updated ?? changedAt.get(page.url) ?? clock.now(),
+    reload,
+    onChange: (l) => void listeners.push(l),
+    stop() {
+      clearTimeout(timer);
+      clearInterval(rescan);
+      watcher?.close();
+    },
+  };
+}

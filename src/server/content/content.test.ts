@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { chapter, manualIndex, writeContent } from '../../../tests/helpers/content.ts';
+import { formatIssue, loadContent } from './content.loader.ts';
+import { slugify } from './content.render.ts';
+
+describe('content loader', () => {
+  it('publishes manuals, chapters and FAQ at their URLs, chapters ordered by their NN- prefix', async () => {
+    const dir = writeContent({
+      'manuals/user-guide/index.md': manualIndex('用户手册'),
+      'manuals/user-guide/02-ask.md': chapter('提问', '## 提交问题\n\n填写表单。'),
+      'manuals/user-guide/01-search.md': chapter('搜索', '## 搜索技巧\n\n输入关键词。'),
+      'faq/reset-password.md': '---\ntitle: 忘记密码怎么办？\ncategory: 账号与权限\ntags: [密码]\n---\n点击“忘记密码”。\n',
+    });
+    const store = await loadContent(dir);
+    expect(store.issues).toEqual([]);
+    expect(store.manuals[0]!.chapters.map((c) => c.url)).toEqual(['/manuals/user-guide/search', '/manuals/user-guide/ask']);
+    expect(store.pages.get('/faq/reset-password')).toMatchObject({ title: '忘记密码怎么办？', category: '账号与权限', tags: ['密码'] });
+  });
+
+  it('skips a file with bad frontmatter, naming the file and line, and keeps the rest', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-good.md': chapter('好的', '正文'),
+      'manuals/m/02-bad.md': '---\ntitle: 坏的\naccess: everyone\n---\n正文\n',
+      'manuals/m/03-yaml.md': '---\ntitle: [unclosed\n---\n正文\n',
+      'faq/none.md': '没有 frontmatter\n',
+    });
+    const store = await loadContent(dir);
+    expect(store.manuals[0]!.chapters.map((c) => c.slug)).toEqual(['good']);
+    const lines = store.issues.map(formatIssue);
+    expect(lines).toContainEqual(expect.stringMatching(/^manuals\/m\/02-bad\.md:3: access: /));
+    expect(lines).toContainEqual(expect.stringMatching(/^manuals\/m\/03-yaml\.md:\d+: invalid YAML/));
+    expect(lines).toContainEqual('faq/none.md:1: missing frontmatter (the file must start with ---)');
+  });
+
+  it('rewrites links between .md files to site URLs and skips a file with a broken one', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-a.md': chapter('甲', '见[乙](02-b.md#第二节)和[常见问题](../../faq/q.md)。'),
+      'manuals/m/02-b.md': chapter('乙', '## 第二节\n\n正文'),
+      'manuals/m/03-c.md': chapter('丙', '第一行\n\n见[不存在](09-missing.md)。'),
+      'faq/q.md': '---\ntitle: 问？\n---\n答。\n',
+    });
+    const store = await loadContent(dir);
+    const a = store.pages.get('/manuals/m/a')!;
+    // Percent-encoded as marked writes it; the browser decodes it and finds id="第二节".
+    expect(a.html).toContain(`href="/manuals/m/b#${encodeURIComponent('第二节')}"`);
+    expect(a.html).toContain('href="/faq/q"');
+    expect(store.pages.has('/manuals/m/c')).toBe(false);
+    expect(store.issues.map(formatIssue)).toEqual(['manuals/m/03-c.md:7: broken link to 09-missing.md']);
+  });
+
+  it('serves images relative to the file from the content directory', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/images/form.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
+      'manuals/m/01-a.md': chapter('甲', '![表单](images/form.svg)'),
+    });
+    const store = await loadContent(dir);
+    expect(store.pages.get('/manuals/m/a')!.html).toContain('<img src="/content-files/manuals/m/images/form.svg" alt="表单"');
+  });
+
+  it('never lets a script or event handler from a content file through', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-x.md': chapter(
+        '攻击',
+        [
+          '<script>alert(1)</script>',
+          '<img src="x" onerror="alert(2)">',
+          '[点我](javascript:alert(3))',
+          '<a href="#" onclick="alert(4)">链接</a>',
+          '<iframe src="https://evil.example"></iframe>',
+          '<svg><script>alert(5)</script></svg>',
+          '<p style="background:url(javascript:alert(6))">样式</p>',
+        ].join('\n\n'),
+      ),
+    });
+    const html = (await loadContent(dir)).pages.get('/manuals/m/x')!.html;
+    for (const bad of ['<script', 'onerror', 'javascript:', 'onclick', '<iframe', '<svg', 'style=']) expect(html).not.toContain(bad);
+    expect(html).toContain('链接');
+  });
+
+  it('gives Chinese headings stable, unique anchors, honours {#id}, and builds an h2/h3 table of contents', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-a.md': chapter('甲', '## 提交问题\n\n一\n\n### 选择 类型\n\n二\n\n## 提交问题\n\n三\n\n## 备份与恢复 {#backup}\n\n四\n\n#### 细节\n\n五'),
+    });
+    const page = (await loadContent(dir)).pages.get('/manuals/m/a')!;
+    expect(page.toc).toEqual([
+      { depth: 2, text: '提交问题', id: '提交问题' },
+      { depth: 3, text: '选择 类型', id: '选择-类型' },
+      { depth: 2, text: '提交问题', id: '提交问题-1' },
+      { depth: 2, text: '备份与恢复', id: 'backup' },
+    ]);
+    expect(page.html).toContain('<h2 id="backup">备份与恢复</h2>');
+    expect(page.sections.map((s) => [s.anchor, s.headings, s.text])).toEqual([
+      ['提交问题', ['提交问题'], '一'],
+      ['选择-类型', ['提交问题', '选择 类型'], '二'],
+      ['提交问题-1', ['提交问题'], '三'],
+      ['backup', ['备份与恢复'], '四 细节 五'],
+    ]);
+  });
+
+  it('keeps a chapter no more public than its manual', async () => {
+    const dir = writeContent({
+      'manuals/ops/index.md': manualIndex('运维手册', 'access: staff\n'),
+      'manuals/ops/01-a.md': chapter('甲', '正文', 'access: public\n'),
+    });
+    expect((await loadContent(dir)).pages.get('/manuals/ops/a')!.access).toBe('staff');
+  });
+
+  it('reads synonyms and the dictionary, and reports a malformed synonyms file', async () => {
+    const ok = await loadContent(writeContent({ 'search/synonyms.yml': '- [故障, 报错, 出错]\n- [多久, 多长时间]\n', 'search/dictionary.txt': '公共信用\n# 注释\n成员单位\n' }));
+    expect(ok.synonyms).toEqual([['故障', '报错', '出错'], ['多久', '多长时间']]);
+    expect(ok.dictionary).toEqual(['公共信用', '成员单位']);
+    const bad = await loadContent(writeContent({ 'search/synonyms.yml': 'just: a map\n' }));
+    expect(bad.issues.map((i) => i.file)).toEqual(['search/synonyms.yml']);
+  });
+
+  it.each([
+    ['提交问题', '提交问题'],
+    ['How to 登录?', 'how-to-登录'],
+    ['7×24 小时服务', '724-小时服务'],
+    ['ISO9001 认证', 'iso9001-认证'],
+  ])('slugifies %s as %s', (text, slug) => {
+    expect(slugify(text)).toBe(slug);
+  });
+});

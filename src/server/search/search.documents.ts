@@ -1,0 +1,106 @@
+import { createHash } from 'node:crypto';
+import { pinyin } from 'pinyin-pro';
+import type { ContentStore, Page } from '../content/content.loader.ts';
+import type { Access } from '../content/content.schemas.ts';
+
+export type DocType = 'manual' | 'faq' | 'courseware';
+
+/** One search document: a manual section, an FAQ, or a courseware item. */
+export interface SearchDocument {
+  id: string;
+  type: DocType;
+  /** The page title. */
+  title: string;
+  /** The section heading (the page title for whole-page documents). */
+  section: string;
+  headings: string[];
+  text: string;
+  /** Deep link: page URL plus `#anchor`. */
+  url: string;
+  access: Access;
+  tags: string[];
+  /** Unix seconds. */
+  updated: number;
+  /** Toneless pinyin syllables of title and headings, for homophone typos (古障 → gu zhang). */
+  pinyin: string;
+  /** Pinyin initials of title and headings (故障申告 → gzsg), for initials search. */
+  initials: string[];
+  /** Hash of everything above, for incremental sync. */
+  hash: string;
+}
+
+const HAN = /\p{Script=Han}/u;
+
+/** "故障申告" → "gu zhang shen gao"; non-Chinese text is kept as is. */
+export function toPinyin(text: string): string {
+  if (!HAN.test(text)) return text.toLowerCase();
+  return pinyin(text, { toneType: 'none', nonZh: 'consecutive', v: true }).toLowerCase().replace(/\s+/g, ' ').trim();
+}
+
+/** "故障申告" → "gzsg". */
+export function toInitials(text: string): string {
+  if (!HAN.test(text)) return '';
+  return pinyin(text.replace(/[^\p{Script=Han}]/gu, ''), { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase();
+}
+
+/** Meilisearch ids allow only [A-Za-z0-9_-]: a hash of `url#anchor`. */
+export function documentId(url: string): string {
+  return createHash('sha256').update(url).digest('base64url').slice(0, 22);
+}
+
+const MAX_TEXT = 4000;
+
+/** "7×24" and "7*24" are written "7x24" in the index (and in queries), so either spelling matches. */
+export function foldTimes(text: string): string {
+  return text.replace(/(\d)\s*[×xX*＊]\s*(\d)/g, '$1x$2');
+}
+
+function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials'>): SearchDocument {
+  const names = [d.title, ...d.headings];
+  const doc = {
+    id: documentId(d.url),
+    ...d,
+    title: foldTimes(d.title),
+    section: foldTimes(d.section),
+    text: foldTimes(d.text.slice(0, MAX_TEXT)),
+    pinyin: [...new Set(names.map(toPinyin))].join(' | '),
+    initials: [...new Set(names.map(toInitials).filter(Boolean))],
+  };
+  return { ...doc, hash: createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 16) };
+}
+
+function docType(page: Page): DocType | null {
+  if (page.kind === 'chapter') return 'manual';
+  if (page.kind === 'faq') return 'faq';
+  if (page.kind === 'courseware') return 'courseware';
+  return null;
+}
+
+/** Section-level documents for every searchable page in the store. */
+export function buildDocuments(store: ContentStore, updatedAt: (page: Page) => Date): SearchDocument[] {
+  const docs: SearchDocument[] = [];
+  for (const page of store.pages.values()) {
+    const type = docType(page);
+    if (!type) continue;
+    const updated = Math.floor(updatedAt(page).getTime() / 1000);
+    const common = { type, title: page.title, access: page.access, tags: page.tags, updated };
+    if (type !== 'manual') {
+      // An FAQ or courseware item is one document: the whole page answers one thing.
+      const text = page.sections.map((s) => [...s.headings, s.text].join(' ')).join(' ');
+      docs.push(finish({ ...common, section: page.title, headings: [], text, url: page.url }));
+      continue;
+    }
+    for (const s of page.sections) {
+      docs.push(
+        finish({
+          ...common,
+          section: s.headings.at(-1) ?? page.title,
+          headings: s.headings,
+          text: s.text,
+          url: s.anchor ? `${page.url}#${s.anchor}` : page.url,
+        }),
+      );
+    }
+  }
+  return docs;
+}

@@ -1,0 +1,185 @@
+import type { Meilisearch, Settings } from 'meilisearch';
+import type { Logger } from '../shared/logger.ts';
+import type { SearchDocument } from './search.documents.ts';
+import type { SearchService } from './search.client.ts';
+
+export const contentIndexUid = (prefix: string) => `${prefix}-content`;
+
+/** Text attributes in ranking order: a heading match outranks a body match. */
+export const TEXT_ATTRIBUTES = ['section', 'title', 'headings', 'tags', 'text'];
+export const PINYIN_ATTRIBUTES = ['pinyin', 'initials'];
+
+/** Synonym groups → Meilisearch's map of each term to the others in its group. */
+export function synonymMap(groups: string[][]): Record<string, string[]> {
+  const map: Record<string, Set<string>> = {};
+  for (const group of groups) {
+    for (const term of group) {
+      map[term] ??= new Set();
+      for (const other of group) if (other !== term) map[term].add(other);
+    }
+  }
+  return Object.fromEntries(Object.entries(map).map(([k, v]) => [k, [...v]]));
+}
+
+export function indexSettings({ synonyms, dictionary }: { synonyms: string[][]; dictionary: string[] }): Settings {
+  return {
+    searchableAttributes: [...TEXT_ATTRIBUTES, ...PINYIN_ATTRIBUTES],
+    filterableAttributes: ['type', 'access', 'tags'],
+    sortableAttributes: ['updated'],
+    displayedAttributes: ['id', 'type', 'title', 'section', 'headings', 'url', 'text', 'updated', 'access', 'tags'],
+    localizedAttributes: [{ attributePatterns: [...TEXT_ATTRIBUTES], locales: ['cmn'] }],
+    synonyms: synonymMap(synonyms),
+    dictionary,
+    // Keep mixed tokens such as 7x24 or ISO9001 whole.
+    nonSeparatorTokens: [],
+    faceting: { maxValuesPerFacet: 20 },
+    pagination: { maxTotalHits: 1000 },
+  };
+}
+
+async function waitAll(client: Meilisearch, tasks: { taskUid: number }[]): Promise<void> {
+  for (const t of tasks) {
+    const done = await client.tasks.waitForTask(t.taskUid, { timeout: 120_000, interval: 50 });
+    if (done.status === 'failed') throw new Error(`Meilisearch task ${t.taskUid} failed: ${done.error?.message}`);
+  }
+}
+
+/** The id → hash of every document in the index (for incremental sync). */
+async function indexedHashes(client: Meilisearch, uid: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const index = client.index<{ id: string; hash: string }>(uid);
+  for (let offset = 0; ; offset += 1000) {
+    let page;
+    try {
+      page = await index.getDocuments({ fields: ['id', 'hash'], limit: 1000, offset });
+    } catch (e) {
+      if ((e as { cause?: { code?: string } }).cause?.code === 'index_not_found') return out;
+      throw e;
+    }
+    for (const d of page.results) out.set(d.id, d.hash);
+    if (page.results.length < 1000) return out;
+  }
+}
+
+/**
+ * Brings the live index in line with `docs`: adds changed documents, deletes
+ * removed ones, applies settings. Returns what it changed.
+ */
+export async function syncIndex({
+  search,
+  docs,
+  synonyms,
+  dictionary,
+}: {
+  search: SearchService;
+  docs: SearchDocument[];
+  synonyms: string[][];
+  dictionary: string[];
+}): Promise<{ added: number; deleted: number }> {
+  const client = search.client;
+  if (!client) throw new Error('no search engine');
+  const uid = contentIndexUid(search.indexPrefix);
+  const index = client.index(uid);
+  const existing = await indexedHashes(client, uid);
+  const tasks: { taskUid: number }[] = [];
+  tasks.push(await index.updateSettings(indexSettings({ synonyms, dictionary })));
+  const changed = docs.filter((d) => existing.get(d.id) !== d.hash);
+  const wanted = new Set(docs.map((d) => d.id));
+  const removed = [...existing.keys()].filter((id) => !wanted.has(id));
+  for (let i = 0; i < changed.length; i += 1000) tasks.push(await index.addDocuments(changed.slice(i, i + 1000), { primaryKey: 'id' }));
+  if (removed.length) tasks.push(await index.deleteDocuments(removed));
+  await waitAll(client, tasks);
+  return { added: changed.length, deleted: removed.length };
+}
+
+/**
+ * Full rebuild: a fresh index is filled and then swapped in atomically, so
+ * searches never see a half-built index. `onProgress` gets (done, total).
+ */
+export async function rebuildIndex({
+  search,
+  docs,
+  synonyms,
+  dictionary,
+  onProgress,
+  batchSize = 500,
+}: {
+  search: SearchService;
+  docs: SearchDocument[];
+  synonyms: string[][];
+  dictionary: string[];
+  onProgress?: (done: number, total: number) => void;
+  batchSize?: number;
+}): Promise<void> {
+  const client = search.client;
+  if (!client) throw new Error('no search engine');
+  const live = contentIndexUid(search.indexPrefix);
+  const fresh = `${live}-rebuild-${Date.now()}`;
+  await waitAll(client, [await client.createIndex(fresh, { primaryKey: 'id' })]);
+  const index = client.index(fresh);
+  await waitAll(client, [await index.updateSettings(indexSettings({ synonyms, dictionary }))]);
+  onProgress?.(0, docs.length);
+  for (let i = 0; i < docs.length; i += batchSize) {
+    await waitAll(client, [await index.addDocuments(docs.slice(i, i + batchSize), { primaryKey: 'id' })]);
+    onProgress?.(Math.min(i + batchSize, docs.length), docs.length);
+  }
+  const liveExists = await client.index(live).getRawInfo().then(() => true, () => false);
+  // With no live index yet, the swap renames the fresh one into place.
+  await waitAll(client, [await client.swapIndexes([{ indexes: [live, fresh], rename: !liveExists }])]);
+  if (liveExists) await waitAll(client, [await client.deleteIndex(fresh)]);
+}
+
+/**
+ * Keeps the index in step with the content. A failed sync (engine down) is
+ * retried every `retryMs`, so the index catches up when the engine is back.
+ */
+export function createIndexer({
+  search,
+  log,
+  source,
+  retryMs = 5000,
+}: {
+  search: SearchService;
+  log: Logger;
+  source: () => { docs: SearchDocument[]; synonyms: string[][]; dictionary: string[] };
+  retryMs?: number;
+}) {
+  let dirty = true;
+  let running: Promise<void> | null = null;
+  let lastError: string | null = null;
+  const run = async () => {
+    dirty = false;
+    try {
+      const result = await syncIndex({ search, ...source() });
+      lastError = null;
+      if (result.added || result.deleted) log.info(result, 'search index synced');
+    } catch (err) {
+      dirty = true;
+      const message = (err as Error).message;
+      if (message !== lastError) log.warn({ err: message }, 'search index sync failed; will retry');
+      lastError = message;
+    }
+  };
+  const sync = (): Promise<void> => {
+    if (running) {
+      dirty = true;
+      return running;
+    }
+    running = run().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+  const timer = setInterval(() => {
+    if (dirty && !running && search.client) void sync();
+  }, retryMs);
+  timer.unref();
+  return {
+    sync,
+    /** Whether the index is known to lag the content. */
+    isBehind: () => dirty,
+    stop: () => clearInterval(timer),
+  };
+}
+
+export type Indexer = ReturnType<typeof createIndexer>;

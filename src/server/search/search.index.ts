@@ -124,8 +124,10 @@ export async function rebuildIndex({
     onProgress?.(Math.min(i + batchSize, docs.length), docs.length);
   }
   const liveExists = await client.index(live).getRawInfo().then(() => true, () => false);
-  // With no live index yet, the swap renames the fresh one into place.
-  await waitAll(client, [await client.swapIndexes([{ indexes: [live, fresh], rename: !liveExists }])]);
+  // With no live index yet, the swap renames the fresh one (first) to the live name (second).
+  await waitAll(client, [
+    await client.swapIndexes([{ indexes: liveExists ? [live, fresh] : [fresh, live], rename: !liveExists }]),
+  ]);
   if (liveExists) await waitAll(client, [await client.deleteIndex(fresh)]);
 }
 

@@ -71,7 +71,8 @@ describe.skipIf(!hasChromium)('home page in Chromium', () => {
     const nav = page.getByRole('navigation', { name: '主导航' });
     for (const name of ['手册', '常见问题', '培训课件', '培训视频', '我要提问'])
       expect(await nav.getByRole('link', { name, exact: true }).count()).toBe(1);
-    expect(await page.getByRole('searchbox', { name: '搜索帮助内容' }).count()).toBe(2);
+    // Two search boxes (header and hero), each a combobox once the instant-search script runs.
+    expect(await page.getByRole('combobox', { name: '搜索帮助内容' }).count()).toBe(2);
     expect(await page.getByRole('banner').count()).toBe(1);
     expect(await page.getByRole('main').count()).toBe(1);
     expect(await page.getByRole('contentinfo').count()).toBe(1);

@@ -2,6 +2,7 @@ import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config/config.ts';
 import type { Logger } from '../shared/logger.ts';
 import { startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
+import { createMeiliHttpClient } from './search.http.ts';
 
 /**
  * The one search client. `client` is null when no engine could be had: the
@@ -31,7 +32,8 @@ export function createSearchService({
   indexPrefix: string;
   embedded?: EmbeddedMeili;
 }): SearchService {
-  const client = new Meilisearch({ host: url, apiKey, timeout: 10_000 });
+  const http = createMeiliHttpClient();
+  const client = new Meilisearch({ host: url, apiKey, timeout: 10_000, httpClient: http.request });
   return {
     kind,
     client,
@@ -46,7 +48,10 @@ export function createSearchService({
         return { ok: false, error: (e as Error).message };
       }
     },
-    stop: async () => embedded?.stop(),
+    async stop() {
+      http.close();
+      await embedded?.stop();
+    },
   };
 }
 

@@ -60,29 +60,26 @@ const HAN = /\p{Script=Han}/u;
 const LATIN_ONLY = /^[a-z]+$/;
 
 /**
- * Searches the content index. The text query runs with a federated pinyin
- * query beside it, so a homophone typo (古障) or pinyin initials (gzsg) still
- * find the section. `access` is enforced here, on the server.
+ * The federated multi-search request for a query: the text query, plus a
+ * pinyin query beside it so a homophone typo (古障) or pinyin initials (gzsg)
+ * still find the section. `access` is enforced here, on the server.
  */
-export async function searchContent({
-  search,
+export function buildSearchRequest({
+  indexPrefix,
   q,
   type,
   page = 1,
   limit = 10,
   access,
 }: {
-  search: SearchService;
+  indexPrefix: string;
   q: string;
   type?: DocType;
   page?: number;
   limit?: number;
   access: Access[];
-}): Promise<SearchResult> {
-  const client = search.client;
-  if (!client) throw createSearchUnavailableError();
-  const started = performance.now();
-  const uid = contentIndexUid(search.indexPrefix);
+}): FederatedMultiSearchParams {
+  const uid = contentIndexUid(indexPrefix);
   const accessFilter = `access IN [${access.map((a) => JSON.stringify(a)).join(', ')}]`;
   const filter = type ? [accessFilter, `type = ${JSON.stringify(type)}`] : [accessFilter];
   const common = {
@@ -103,17 +100,40 @@ export async function searchContent({
   } else if (LATIN_ONLY.test(q.replace(/\s/g, ''))) {
     queries.push({ ...common, q: q.replace(/\s/g, ''), attributesToSearchOn: PINYIN_ATTRIBUTES, matchingStrategy: 'all', federationOptions: { weight: 0.9 } });
   }
-  const params: FederatedMultiSearchParams = {
+  return {
     federation: { limit, offset: (page - 1) * limit, facetsByIndex: { [uid]: ['type'] }, mergeFacets: {} },
     queries,
   };
+}
+
+/** Searches the content index (see buildSearchRequest) and shapes the hits for pages and the API. */
+export async function searchContent({
+  search,
+  q,
+  type,
+  page = 1,
+  limit = 10,
+  access,
+}: {
+  search: SearchService;
+  q: string;
+  type?: DocType;
+  page?: number;
+  limit?: number;
+  access: Access[];
+}): Promise<SearchResult> {
+  const client = search.client;
+  if (!client) throw createSearchUnavailableError();
+  const started = performance.now();
+  const params = buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access });
   let res;
   try {
     res = await client.multiSearch(params);
   } catch (e) {
-    const code = (e as { cause?: { code?: string } }).cause?.code;
-    if (code === 'index_not_found') return { hits: [], total: 0, facets: emptyFacets(), tookMs: 0, page, limit };
-    if (code) throw createSearchFailedError();
+    const cause = (e as { cause?: { code?: string; httpStatus?: number } }).cause;
+    if (cause?.code === 'index_not_found') return { hits: [], total: 0, facets: emptyFacets(), tookMs: 0, page, limit };
+    // Meilisearch answered with an error: our request was wrong. No answer at all: the engine is down.
+    if (cause?.httpStatus) throw createSearchFailedError();
     throw createSearchUnavailableError();
   }
   const facets = emptyFacets();

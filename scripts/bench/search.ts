@@ -1,0 +1,188 @@
+/**
+ * `npm run bench:search`: generates 10 000 Chinese sections, reports the
+ * indexing time, then /api/search latency (p50/p95) at concurrency 1 and 16
+ * beside the same requests sent straight to Meilisearch. The app and
+ * Meilisearch are pinned to different cores (taskset), so the ratio measures
+ * our overhead rather than CPU contention. Prints figures; asserts nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { openDatabase } from '../../db/client.ts';
+import { runMigrations } from '../../db/migrate.ts';
+import { loadContent } from '../../src/server/content/content.loader.ts';
+import { syncContentPages } from '../../src/server/content/content.service.ts';
+import { startEmbeddedMeili } from '../../src/server/search/embedded.ts';
+import { createSearchService } from '../../src/server/search/search.client.ts';
+import { buildDocuments } from '../../src/server/search/search.documents.ts';
+import { createMeiliHttpClient } from '../../src/server/search/search.http.ts';
+import { rebuildIndex } from '../../src/server/search/search.index.ts';
+import { buildSearchRequest, normalizeQuery } from '../../src/server/search/search.query.ts';
+import { systemClock } from '../../src/server/shared/clock.ts';
+import { appRoot } from '../../src/server/shared/paths.ts';
+import { freeTestPort, startDayi } from '../../tests/helpers/server.ts';
+
+const SECTIONS = Number(process.env.BENCH_SECTIONS ?? 10_000);
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+const root = appRoot();
+
+function rng(seed: number) {
+  return () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+}
+
+/** Builds a content tree of SECTIONS h2 sections from sentences of the demo content. */
+async function generateContent(dir: string): Promise<void> {
+  const demo = await loadContent(path.join(root, 'content'));
+  const sentences: string[] = [];
+  const headings: string[] = [];
+  for (const page of demo.pages.values())
+    for (const s of page.sections) {
+      headings.push(...s.headings);
+      sentences.push(...s.text.split(/(?<=[。；！？])/).map((x) => x.trim()).filter((x) => x.length > 6));
+    }
+  const pick = <T>(list: T[], r: () => number) => list[Math.floor(r() * list.length)]!;
+  const r = rng(42);
+  const perChapter = 20;
+  const chapters = Math.ceil(SECTIONS / perChapter);
+  const perManual = 20;
+  for (let c = 0; c < chapters; c++) {
+    const manual = `bench-${Math.floor(c / perManual)}`;
+    const mdir = path.join(dir, 'manuals', manual);
+    mkdirSync(mdir, { recursive: true });
+    if (c % perManual === 0) writeFileSync(path.join(mdir, 'index.md'), `---\ntitle: 基准手册 ${manual}\nsummary: 生成的测试内容\n---\n`);
+    const body = Array.from({ length: perChapter }, (_, i) => {
+      const text = Array.from({ length: 3 + Math.floor(r() * 4) }, () => pick(sentences, r)).join('');
+      return `## ${pick(headings, r)} ${c}-${i}\n\n${text}\n`;
+    }).join('\n');
+    writeFileSync(path.join(mdir, `${String(c % perManual).padStart(2, '0')}-chapter-${c}.md`), `---\ntitle: 第 ${c} 章 ${pick(headings, r)}\n---\n\n${body}`);
+  }
+  for (const sub of ['search']) mkdirSync(path.join(dir, sub), { recursive: true });
+  writeFileSync(path.join(dir, 'search/synonyms.yml'), readFileSync(path.join(root, 'content/search/synonyms.yml')));
+  writeFileSync(path.join(dir, 'search/dictionary.txt'), readFileSync(path.join(root, 'content/search/dictionary.txt')));
+}
+
+function queries(): string[] {
+  try {
+    const list = parseYaml(readFileSync(path.join(root, 'tests/search/relevance-queries.yml'), 'utf8')) as { q: string }[];
+    return list.map((x) => normalizeQuery(x.q));
+  } catch {
+    return ['忘记密码', '故障申告', '多久能修好', '古障', '7x24', '附件上传失败', '值班', '备份', 'gzsg', '浏览器'];
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function load(concurrency: number, total: number, send: (i: number) => Promise<void>): Promise<{ p50: number; p95: number; rps: number }> {
+  const times: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < total) {
+        const i = next++;
+        const t0 = performance.now();
+        await send(i);
+        times.push(performance.now() - t0);
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p95: percentile(times, 95), rps: total / elapsed };
+}
+
+function pin(pid: number, core: number): boolean {
+  const r = spawnSync('taskset', ['-a', '-cp', String(core), String(pid)], { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+const work = mkdtempSync(path.join(os.tmpdir(), 'dayi-bench-'));
+const contentDir = path.join(work, 'content');
+const dataDir = path.join(work, 'data');
+console.log(`Generating ${SECTIONS} sections in ${contentDir} …`);
+await generateContent(contentDir);
+const meili = await startEmbeddedMeili({ dataDir: path.join(work, 'meili-data') });
+const pinned = pin(meili.pid, 1);
+const search = createSearchService({ url: meili.url, apiKey: meili.apiKey, kind: 'external', indexPrefix: 'bench' });
+
+try {
+  // Index the way `npm run search:reindex` does, on the same database the app will use.
+  const database = await openDatabase({ kind: 'pglite', dir: path.join(dataDir, 'pglite') });
+  await runMigrations(database);
+  let t0 = performance.now();
+  const store = await loadContent(contentDir);
+  const changedAt = await syncContentPages({ db: database.db, clock: systemClock, store });
+  const docs = buildDocuments(store, (p) => p.updated ?? changedAt.get(p.url)!);
+  const loadMs = performance.now() - t0;
+  t0 = performance.now();
+  await rebuildIndex({ search, docs, synonyms: store.synonyms, dictionary: store.dictionary, batchSize: 1000 });
+  const indexMs = performance.now() - t0;
+  await database.close();
+  console.log(`Content: ${store.pages.size} pages, ${docs.length} search documents (load + render ${(loadMs / 1000).toFixed(1)} s)`);
+  console.log(`Indexing ${docs.length} documents into Meilisearch: ${(indexMs / 1000).toFixed(1)} s`);
+
+  const app = await startDayi(
+    { PORT: await freeTestPort(), DATA_DIR: dataDir, CONTENT_DIR: contentDir, MEILI_URL: meili.url, MEILI_MASTER_KEY: meili.apiKey, MEILI_INDEX_PREFIX: 'bench', DATABASE_URL: undefined, LOG_LEVEL: 'error', NODE_ENV: 'production', ALLOW_PGLITE: 'true', SESSION_SECRET: 'b'.repeat(40) },
+    { timeoutMs: 180_000 },
+  );
+  const appPinned = pin(app.child.pid!, 0);
+  console.log(pinned && appPinned ? 'Pinned: app on core 0, Meilisearch on core 1.' : 'taskset unavailable: app and Meilisearch share cores (ratio includes contention).');
+  const qs = queries();
+  const toApp = async (i: number) => {
+    const res = await fetch(`${app.url}/api/search?q=${encodeURIComponent(qs[i % qs.length]!)}&limit=10`);
+    if (!res.ok) throw new Error(`app answered ${res.status}`);
+    await res.arrayBuffer();
+  };
+  // Straight to Meilisearch with the request the app builds, over the same HTTP client the app uses.
+  const direct = createMeiliHttpClient();
+  const toMeili = async (i: number) => {
+    const body = buildSearchRequest({ indexPrefix: 'bench', q: qs[i % qs.length]!, limit: 10, access: ['public'] });
+    await direct.request(`${meili.url}/multi-search`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${meili.apiKey}` }, body: JSON.stringify(body) });
+  };
+  await load(4, 100, toApp); // warm up both paths
+  await load(4, 100, toMeili);
+  const rows: string[] = [];
+  for (const c of [1, 16]) {
+    const a = await load(c, REQUESTS, toApp);
+    const m = await load(c, REQUESTS, toMeili);
+    rows.push(
+      `| ${c} | ${a.p50.toFixed(1)} | ${a.p95.toFixed(1)} | ${a.rps.toFixed(0)} | ${m.p50.toFixed(1)} | ${m.p95.toFixed(1)} | ${m.rps.toFixed(0)} | ${(a.p50 / m.p50).toFixed(2)} | ${(a.p95 / m.p95).toFixed(2)} |`,
+    );
+  }
+  console.log(`\n${REQUESTS} requests per row, ${qs.length} distinct queries, limit 10 (ms):`);
+  console.log('| concurrency | app p50 | app p95 | app req/s | meili p50 | meili p95 | meili req/s | ratio p50 | ratio p95 |');
+  console.log('|---|---|---|---|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+  // Which queries cost Meilisearch the most (median of 5 runs each, concurrency 1).
+  const perQuery: { q: string; ms: number }[] = [];
+  for (let i = 0; i < qs.length; i++) {
+    const runs: number[] = [];
+    for (let k = 0; k < 5; k++) {
+      const t1 = performance.now();
+      await toMeili(i);
+      runs.push(performance.now() - t1);
+    }
+    perQuery.push({ q: qs[i]!, ms: runs.sort((a, b) => a - b)[2]! });
+  }
+  perQuery.sort((a, b) => b.ms - a.ms);
+  console.log(`\nSlowest queries straight to Meilisearch: ${perQuery.slice(0, 6).map((x) => `${x.q} ${x.ms.toFixed(0)} ms`).join(', ')}`);
+  console.log(`\nApp RSS after the run: ${rssMb(app.child.pid!)} MB; Meilisearch RSS: ${rssMb(meili.pid)} MB`);
+  console.log('Targets: p95 < 50 ms at concurrency 1; app/Meilisearch ratio ≤ 1.5.');
+  await app.stop();
+  direct.close();
+} finally {
+  await meili.stop();
+  if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });
+}

@@ -23,6 +23,7 @@ import { buildSearchRequest, normalizeQuery } from '../../src/server/search/sear
 import { systemClock } from '../../src/server/shared/clock.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { freeTestPort, startDayi } from '../../tests/helpers/server.ts';
+import { evaluateRelevance, formatReport, loadLabelledSet } from '../../tests/search/relevance.ts';
 
 const SECTIONS = Number(process.env.BENCH_SECTIONS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
@@ -182,6 +183,16 @@ try {
   console.log('Targets: p95 < 50 ms at concurrency 1; app/Meilisearch ratio ≤ 1.5.');
   await app.stop();
   direct.close();
+
+  // Search quality on the frozen labelled set, over the shipped demo content.
+  const demo = await loadContent(path.join(root, 'content'));
+  const quality = createSearchService({ url: meili.url, apiKey: meili.apiKey, kind: 'external', indexPrefix: 'quality' });
+  await rebuildIndex({ search: quality, docs: buildDocuments(demo, () => new Date()), synonyms: demo.synonyms, dictionary: demo.dictionary });
+  const report = await evaluateRelevance({ search: quality, set: loadLabelledSet(path.join(root, 'tests/search')) });
+  console.log('\nSearch quality on tests/search (60 queries written before tuning; staff view):');
+  console.log(formatReport(report));
+  console.log('Targets: hit@5 ≥ 0.9 overall, ≥ 0.8 on paraphrase and on homophone.');
+  await quality.stop();
 } finally {
   await meili.stop();
   if (!process.env.BENCH_KEEP) rmSync(work, { recursive: true, force: true });

@@ -9,6 +9,16 @@ export const contentIndexUid = (prefix: string) => `${prefix}-content`;
 export const TEXT_ATTRIBUTES = ['section', 'title', 'headings', 'tags', 'text'];
 export const PINYIN_ATTRIBUTES = ['pinyin', 'initials'];
 
+/**
+ * Chinese function words and question fillers (怎么, 吗, 在哪 …) that say nothing about the topic.
+ * Ignored in queries, so "回答没解决还能再问吗" is matched on 回答 / 没解决 / 再问.
+ */
+export const CHINESE_STOP_WORDS = [
+  '我', '的', '了', '吗', '呢', '啊', '吧', '呀', '怎么', '怎么办', '如何', '怎样', '什么', '哪', '哪里', '在哪', '在哪里',
+  '能不能', '可以', '是不是', '有没有', '一下', '这个', '那个', '还', '能', '会', '要', '想', '请问', '到', '把', '给',
+  '被', '让', '了吗', '该', '得', '都', '就', '又', '也', '谁', '看',
+];
+
 /** Synonym groups → Meilisearch's map of each term to the others in its group. */
 export function synonymMap(groups: string[][]): Record<string, string[]> {
   const map: Record<string, Set<string>> = {};
@@ -30,8 +40,7 @@ export function indexSettings({ synonyms, dictionary }: { synonyms: string[][]; 
     localizedAttributes: [{ attributePatterns: [...TEXT_ATTRIBUTES], locales: ['cmn'] }],
     synonyms: synonymMap(synonyms),
     dictionary,
-    // Keep mixed tokens such as 7x24 or ISO9001 whole.
-    nonSeparatorTokens: [],
+    stopWords: CHINESE_STOP_WORDS,
     faceting: { maxValuesPerFacet: 20 },
     pagination: { maxTotalHits: 1000 },
   };

@@ -4,8 +4,14 @@ export const accessLevels = ['public', 'member', 'staff'] as const;
 export type Access = (typeof accessLevels)[number];
 
 const access = z.enum(accessLevels).default('public');
-/** A YAML date (parsed to Date) or a YYYY-MM-DD string. */
-const date = z.union([z.date(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24').transform((s) => new Date(`${s}T00:00:00Z`))]);
+/**
+ * A YAML date or a YYYY-MM-DD string. Kept at noon UTC, so the calendar day is the
+ * same in every time zone it is shown in.
+ */
+const date = z.union([
+  z.date().transform((d) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate(), 12))),
+  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date like 2026-11-24').transform((s) => new Date(`${s}T12:00:00Z`)),
+]);
 const tags = z.array(z.string().min(1)).default([]);
 
 export const manualIndexSchema = z.strictObject({

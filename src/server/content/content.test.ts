@@ -17,6 +17,16 @@ describe('content loader', () => {
     expect(store.pages.get('/faq/reset-password')).toMatchObject({ title: '忘记密码怎么办？', category: '账号与权限', tags: ['密码'] });
   });
 
+  it('reads courseware and keeps an updated date on its calendar day in any time zone', async () => {
+    const dir = writeContent({
+      'courseware/user-training.md': '---\ntitle: 成员单位用户培训教程\nsummary: 第一期\naudience: 成员单位用户\n---\n## 课程安排\n\n两课时。\n',
+      'faq/q.md': '---\ntitle: 问？\nupdated: 2026-11-20\n---\n答。\n',
+    });
+    const store = await loadContent(dir);
+    expect(store.pages.get('/courseware/user-training')).toMatchObject({ kind: 'courseware', audience: '成员单位用户', summary: '第一期' });
+    expect(store.pages.get('/faq/q')!.updated!.toISOString()).toBe('2026-11-20T12:00:00.000Z');
+  });
+
   it('skips a file with bad frontmatter, naming the file and line, and keeps the rest', async () => {
     const dir = writeContent({
       'manuals/m/index.md': manualIndex('手册'),

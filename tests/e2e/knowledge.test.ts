@@ -153,6 +153,21 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     await page.close();
   });
 
+  it('shows an edited content file on the page and in the search box without a reload of the server', async () => {
+    const page = await browser.newPage();
+    writeFileSync(path.join(contentDir, 'faq/e2e-browser.md'), '---\ntitle: 如何导出信用报告？\ncategory: 数据报送\n---\n在“信用报告”页点击“导出”。\n');
+    await eventually(() => page.goto(`${server.url}/faq/e2e-browser`).then((r) => r!.status()), (status) => status === 200);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('如何导出信用报告？');
+    writeFileSync(path.join(contentDir, 'faq/e2e-browser.md'), '---\ntitle: 如何导出信用报告？\ncategory: 数据报送\n---\n在“信用报告”页点击“下载PDF”。\n');
+    const text = await eventually(async () => (await page.goto(`${server.url}/faq/e2e-browser`), await page.locator('.prose').textContent()) ?? '', (t) => t.includes('下载PDF'));
+    expect(text).toContain('下载PDF');
+    await page.fill('#search-header', '');
+    await page.locator('#search-header').pressSequentially('导出信用报告');
+    await page.locator('#search-header-results [role="option"]').first().waitFor();
+    expect(await page.locator('#search-header-results a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('u')))).toContain('/faq/e2e-browser');
+    await page.close();
+  });
+
   it('shows results with facets on /search, and a way to ask when nothing matches', async () => {
     const page = await browser.newPage();
     await page.goto(`${server.url}/search?q=${encodeURIComponent('附件上传失败')}`);

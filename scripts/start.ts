@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { seedDemoAccounts } from '../src/server/auth/demo.seed.ts';
 import { ConfigError, loadConfig } from '../src/server/config/config.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
@@ -65,6 +66,13 @@ const { port } = server.server.address() as AddressInfo;
 const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
 console.log(`\n  Dayi 答疑 is running: ${config.publicUrl ?? `http://${shownHost}:${port}`}`);
 if (config.usesEmbeddedState) console.log(`  Embedded data: ${config.dataDir}`);
+if (config.database.kind === 'pglite' && config.nodeEnv !== 'production') {
+  const demo = await seedDemoAccounts({ db: runtime.database.db, clock: runtime.clock });
+  if (demo) {
+    console.log('  Demo accounts (shown this once; passwords are stored only as hashes):');
+    for (const d of demo) console.log(`    ${d.email.padEnd(22)} ${d.password}   ${d.roles.join(', ')}`);
+  }
+}
 if (config.mail.kind === 'files') console.log(`  Outgoing mail is kept as files in ${config.mail.dir}`);
 console.log('');
 

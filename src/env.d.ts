@@ -6,7 +6,10 @@ declare namespace App {
     requestId: string;
     /** The client address: X-Forwarded-For only when TRUST_PROXY is on. */
     clientIp: string | null;
-    /** Who is looking; null for an anonymous visitor (accounts come with the auth module). */
+    /** The signed-in user, or null. Resolved once by the middleware. */
+    user: import('./server/auth/auth.sessions.ts').AuthUser | null;
+    session: import('lucia').Session | null;
+    /** The same person as `user`, as content and search see them. */
     viewer: import('./server/content/content.access.ts').Viewer | null;
     /** The anonymous visitor cookie, for one vote per visitor; null until one is set. */
     visitorId: string | null;

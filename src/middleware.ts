@@ -1,4 +1,7 @@
 import { defineMiddleware } from 'astro:middleware';
+import { can } from './server/auth/auth.policy.ts';
+import { routeRules } from './server/auth/auth.routes.ts';
+import { SESSION_COOKIE } from './server/auth/auth.sessions.ts';
 import { ensureRuntime } from './server/runtime/ensure.ts';
 import { VISITOR_COOKIE } from './server/shared/cookies.ts';
 import { createNotFoundError, errorResponse } from './server/shared/errors.ts';
@@ -13,7 +16,13 @@ const securityHeaders: Record<string, string> = {
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
 };
 
-/** Resolves the runtime and per-request facts once; pages read only `Astro.locals`. */
+const json = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
+
+/**
+ * Resolves the runtime, the session and per-request facts once (pages read only
+ * `Astro.locals`, never cookies), then applies the route's policy: a route with
+ * no rule, or a rule the user does not pass, is refused here.
+ */
 export const onRequest = defineMiddleware(async (ctx, next) => {
   const requestId = newId();
   try {
@@ -25,6 +34,7 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
       headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '5' },
     });
   }
+  const { runtime } = ctx.locals;
   ctx.locals.requestId = requestId;
   let ip: string | null = null;
   try {
@@ -33,36 +43,47 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
     ip = null; // prerendering or an adapter without addresses
   }
   ctx.locals.clientIp = ip;
-  ctx.locals.viewer = null;
   const visitor = ctx.cookies.get(VISITOR_COOKIE)?.value;
   ctx.locals.visitorId = visitor && /^[A-Za-z0-9_-]{16,64}$/.test(visitor) ? visitor : null;
+
+  const { user, session, cookie } = await runtime.auth.validate(ctx.cookies.get(SESSION_COOKIE)?.value);
+  if (cookie) ctx.cookies.set(cookie.name, cookie.value, cookie.attributes);
+  ctx.locals.user = user;
+  ctx.locals.session = session;
+  ctx.locals.viewer = user;
+
   const started = performance.now();
   const isApi = ctx.url.pathname.startsWith('/api/');
   let response: Response;
-  try {
-    response = await next();
-  } catch (err) {
-    // API routes answer { error } JSON; pages fall through to Astro's 500 page.
-    if (!isApi) throw err;
-    response = errorResponse(err, ctx.locals.runtime.log);
+  const rule = routeRules[ctx.routePattern];
+  if (!rule) {
+    runtime.log.error({ route: ctx.routePattern }, 'route has no policy rule; refused');
+    response = isApi ? json(403, 'forbidden', '没有权限访问。') : await ctx.rewrite('/403');
+  } else if (rule.action && !can(user, rule.action)) {
+    if (user) response = isApi ? json(403, 'forbidden', '没有权限访问。') : await ctx.rewrite('/403');
+    else if (isApi) response = json(401, 'unauthenticated', '请先登录。');
+    else response = ctx.redirect(`/login?next=${encodeURIComponent(ctx.url.pathname + ctx.url.search)}`, 303);
+  } else {
+    try {
+      response = await next();
+    } catch (err) {
+      // API routes answer { error } JSON; pages fall through to Astro's 500 page.
+      if (!isApi) throw err;
+      response = errorResponse(err, runtime.log);
+    }
   }
   if (isApi && response.status === 404 && !response.headers.get('content-type')?.includes('json')) {
     response = errorResponse(createNotFoundError());
   }
-  ctx.locals.runtime.log.info(
-    {
-      requestId,
-      method: ctx.request.method,
-      path: ctx.url.pathname,
-      status: response.status,
-      ms: Math.round(performance.now() - started),
-    },
+  runtime.log.info(
+    { requestId, method: ctx.request.method, path: ctx.url.pathname, status: response.status, ms: Math.round(performance.now() - started), user: user?.id },
     'request',
   );
   // Some responses (e.g. redirects made with Response.redirect) have immutable headers.
   try {
     response.headers.set('X-Request-Id', requestId);
     for (const [k, v] of Object.entries(securityHeaders)) if (!response.headers.has(k)) response.headers.set(k, v);
+    if (user) response.headers.set('Cache-Control', 'private, no-store');
   } catch {
     /* immutable headers */
   }

@@ -2,3 +2,4 @@ export * from './audit.ts';
 export * from './mail.ts';
 export * from './sequences.ts';
 export * from './content.ts';
+export * from './auth.ts';

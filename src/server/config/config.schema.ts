@@ -115,6 +115,18 @@ export const configKeys = {
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     secret: true,
   },
+  sessionIdleMinutes: {
+    env: 'SESSION_IDLE_MINUTES',
+    doc: 'A session ends after this many minutes without a request.',
+    schema: z.coerce.number({ error: 'must be a number of minutes' }).int().min(5).max(24 * 60),
+    default: '30',
+  },
+  sessionMaxHours: {
+    env: 'SESSION_MAX_HOURS',
+    doc: 'A session ends this many hours after sign-in, however active.',
+    schema: z.coerce.number({ error: 'must be a number of hours' }).int().min(1).max(24 * 30),
+    default: '12',
+  },
   smtpUrl: {
     env: 'SMTP_URL',
     doc: 'Outgoing mail, e.g. `smtps://user:pass@mail.example.cn:465`. Unset: messages are kept as `.eml` files in `DATA_DIR/mail`.',

@@ -1,24 +1,18 @@
-import type { Access } from './content.schemas.ts';
+import { can, type Actor } from '../auth/auth.policy.ts';
+import { accessLevels, type Access } from './content.schemas.ts';
 
-/** Who is looking: null for an anonymous visitor. Accounts fill in roles. */
-export interface Viewer {
-  id: string;
-  roles: string[];
-}
-
-const STAFF_ROLES = new Set(['engineer', 'trainer', 'admin']);
+/** Who is looking: null for an anonymous visitor. */
+export type Viewer = Actor;
 
 /**
- * The content access levels a viewer may see: public for everyone, member for
- * signed-in users, staff for engineers, trainers and admins. Applies to pages,
- * downloads and search alike.
+ * The content access levels a viewer may see (public: everyone; member:
+ * signed-in users; staff: engineers, trainers, admins), from the one policy.
+ * Applies to pages, downloads and search alike.
  */
 export function visibleAccess(viewer: Viewer | null): Access[] {
-  if (!viewer) return ['public'];
-  if (viewer.roles.some((r) => STAFF_ROLES.has(r))) return ['public', 'member', 'staff'];
-  return ['public', 'member'];
+  return accessLevels.filter((access) => can(viewer, 'content.read', { access }));
 }
 
 export function canView(viewer: Viewer | null, access: Access): boolean {
-  return visibleAccess(viewer).includes(access);
+  return can(viewer, 'content.read', { access });
 }

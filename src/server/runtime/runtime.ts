@@ -1,6 +1,7 @@
 import { openDatabase, type Database } from '../../../db/client.ts';
 import { runMigrations } from '../../../db/migrate.ts';
 import type { Config } from '../config/config.ts';
+import { createAuth, type Auth } from '../auth/auth.sessions.ts';
 import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
 import { buildDocuments } from '../search/search.documents.ts';
@@ -23,6 +24,7 @@ export interface Runtime {
   indexer: Indexer;
   jobs: Jobs;
   mail: MailTransport;
+  auth: Auth;
   startedAt: Date;
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
@@ -97,7 +99,14 @@ export async function bootRuntime({
         : {},
     });
     undo.push(() => jobs.stop());
-    return { config, log, clock, database, search, content, indexer, jobs, mail, startedAt: clock.now(), releaseLock };
+    const auth = createAuth({
+      db: database.db,
+      clock,
+      secureCookies: config.secureCookies,
+      idleMinutes: config.sessionIdleMinutes,
+      maxHours: config.sessionMaxHours,
+    });
+    return { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), releaseLock };
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;

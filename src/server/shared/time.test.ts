@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFixedClock } from './clock.ts';
 import { formatHumanNumber, newId } from './ids.ts';
-import { formatDateTimeZh, formatDateZh } from './time.ts';
+import { formatDateTimeZh, formatDateZh, startOfDayInZone } from './time.ts';
 
 describe('Chinese time formatting in APP_TIME_ZONE', () => {
   it.each([
@@ -14,6 +14,16 @@ describe('Chinese time formatting in APP_TIME_ZONE', () => {
 
   it('shows the local date', () => {
     expect(formatDateZh(new Date('2026-11-24T16:30:00Z'), 'Asia/Shanghai')).toBe('2026年11月25日');
+  });
+});
+
+describe('day boundaries', () => {
+  it.each([
+    ['2026-11-24', 'Asia/Shanghai', '2026-11-23T16:00:00.000Z'],
+    ['2026-11-24', 'UTC', '2026-11-24T00:00:00.000Z'],
+    ['2026-07-01', 'America/New_York', '2026-07-01T04:00:00.000Z'],
+  ])('starts %s in %s at %s', (day, tz, iso) => {
+    expect(startOfDayInZone(day, tz).toISOString()).toBe(iso);
   });
 });
 

@@ -40,3 +40,12 @@ export function formatDateZh(date: Date, timeZone: string): string {
   const p = formatInTimeZone(date, timeZone);
   return `${p.year}年${Number(p.month)}月${Number(p.day)}日`;
 }
+
+/** The instant a calendar day ("2026-11-24") begins in `timeZone`. */
+export function startOfDayInZone(day: string, timeZone: string): Date {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  const p = formatInTimeZone(new Date(guess), timeZone);
+  const shownAsUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  return new Date(guess - (shownAsUtc - guess));
+}

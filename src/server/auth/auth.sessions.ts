@@ -1,0 +1,141 @@
+import { and, eq, lt } from 'drizzle-orm';
+import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
+import type { Db } from '../../../db/client.ts';
+import { sessions, users, type Role, type UserStatus } from '../../../db/schema/index.ts';
+import type { Clock } from '../shared/clock.ts';
+import { hashToken, newToken } from './auth.tokens.ts';
+
+export interface AuthUser {
+  id: string;
+  name: string;
+  email: string;
+  roles: Role[];
+  engineerTier: number | null;
+  unitId: string | null;
+  status: UserStatus;
+}
+
+interface SessionAttributes {
+  createdAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+declare module 'lucia' {
+  interface Register {
+    Lucia: Lucia<SessionAttributes, Omit<AuthUser, 'id'>>;
+    DatabaseSessionAttributes: SessionAttributes;
+    DatabaseUserAttributes: Omit<AuthUser, 'id'>;
+  }
+}
+
+export const SESSION_COOKIE = 'dayi_session';
+
+/** Lucia's storage: our sessions table through Drizzle. Session ids are SHA-256 hashes of the cookie tokens. */
+function drizzleAdapter(db: Db): Adapter {
+  const toSession = (r: typeof sessions.$inferSelect): DatabaseSession => ({
+    id: r.id,
+    userId: r.userId,
+    expiresAt: r.expiresAt,
+    attributes: { createdAt: r.createdAt, ip: r.ip, userAgent: r.userAgent },
+  });
+  return {
+    async getSessionAndUser(sessionId) {
+      const [row] = await db.select().from(sessions).innerJoin(users, eq(sessions.userId, users.id)).where(eq(sessions.id, sessionId));
+      if (!row) return [null, null];
+      const u = row.users;
+      const user: DatabaseUser = {
+        id: u.id,
+        attributes: { name: u.name, email: u.email, roles: u.roles, engineerTier: u.engineerTier, unitId: u.unitId, status: u.status },
+      };
+      return [toSession(row.sessions), user];
+    },
+    async getUserSessions(userId) {
+      return (await db.select().from(sessions).where(eq(sessions.userId, userId))).map(toSession);
+    },
+    async setSession(s) {
+      const a = s.attributes as SessionAttributes;
+      await db.insert(sessions).values({ id: s.id, userId: s.userId, expiresAt: s.expiresAt, createdAt: a.createdAt, ip: a.ip, userAgent: a.userAgent });
+    },
+    async updateSessionExpiration(sessionId, expiresAt) {
+      await db.update(sessions).set({ expiresAt }).where(eq(sessions.id, sessionId));
+    },
+    async deleteSession(sessionId) {
+      await db.delete(sessions).where(eq(sessions.id, sessionId));
+    },
+    async deleteUserSessions(userId) {
+      await db.delete(sessions).where(eq(sessions.userId, userId));
+    },
+    async deleteExpiredSessions() {
+      await db.delete(sessions).where(lt(sessions.expiresAt, new Date()));
+    },
+  };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/**
+ * Sessions on lucia v3: the cookie carries a random token; the session row is
+ * keyed by its SHA-256. Idle timeout through lucia's expiry (extended on use),
+ * absolute lifetime from the session's creation time.
+ */
+export function createAuth({
+  db,
+  clock,
+  secureCookies,
+  idleMinutes,
+  maxHours,
+}: {
+  db: Db;
+  clock: Clock;
+  secureCookies: boolean;
+  idleMinutes: number;
+  maxHours: number;
+}) {
+  const lucia = new Lucia(drizzleAdapter(db), {
+    sessionExpiresIn: new TimeSpan(idleMinutes, 'm'),
+    sessionCookie: { name: SESSION_COOKIE, expires: false, attributes: { secure: secureCookies, sameSite: 'lax' } },
+    getSessionAttributes: (a) => a,
+    getUserAttributes: (a) => a,
+  });
+  const maxAgeMs = maxHours * 3_600_000;
+
+  return {
+    lucia,
+    /** Starts a session; returns the cookie to set (its value is the token, never stored). */
+    async createSession(userId: string, { ip, userAgent }: { ip: string | null; userAgent: string | null }) {
+      const token = newToken();
+      const session = await lucia.createSession(userId, { createdAt: clock.now(), ip, userAgent: userAgent?.slice(0, 300) ?? null }, { sessionId: hashToken(token) });
+      return { session, cookie: lucia.createSessionCookie(token) };
+    },
+    /**
+     * Resolves a cookie token to its user and session. Expired, over-age, or a
+     * disabled user's sessions end here. `cookie` is set when it must be re-sent.
+     */
+    async validate(token: string | undefined) {
+      if (!token || token.length > 100) return { user: null, session: null, cookie: null };
+      const { user, session } = await lucia.validateSession(hashToken(token));
+      if (!session || !user) return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
+      if (user.status !== 'active' || clock.now().getTime() - session.createdAt.getTime() > maxAgeMs) {
+        await lucia.invalidateSession(session.id);
+        return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
+      }
+      const authUser: AuthUser = { id: user.id, name: user.name, email: user.email, roles: user.roles, engineerTier: user.engineerTier, unitId: user.unitId, status: user.status };
+      return { user: authUser, session, cookie: session.fresh ? lucia.createSessionCookie(token) : null };
+    },
+    invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
+    invalidateUser: (userId: string) => lucia.invalidateUserSessions(userId),
+    /** The user's sessions except expired ones, newest first. */
+    async listSessions(userId: string) {
+      const now = clock.now();
+      const rows = await db.select().from(sessions).where(eq(sessions.userId, userId));
+      return rows.filter((r) => r.expiresAt > now && now.getTime() - r.createdAt.getTime() <= maxAgeMs).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+    },
+    /** Ends every session of the user except `keepSessionId`. */
+    async invalidateOthers(userId: string, keepSessionId: string) {
+      const rows = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
+      for (const r of rows) if (r.id !== keepSessionId) await db.delete(sessions).where(and(eq(sessions.id, r.id), eq(sessions.userId, userId)));
+    },
+    blankCookie: () => lucia.createBlankSessionCookie(),
+  };
+}

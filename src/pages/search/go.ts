@@ -20,7 +20,7 @@ export const GET: APIRoute = async ({ url, locals }) => {
       const q = url.searchParams.get('q')?.trim().slice(0, 200);
       if ((!id || !UUID.test(id)) && q) {
         const hits = Number(url.searchParams.get('n'));
-        id = (await logSearch({ db: runtime.database.db, clock: runtime.clock, userId: viewer?.id ?? null, query: q, normalized: normalizeQuery(q), hits: Number.isInteger(hits) && hits >= 0 ? hits : 0, kind: 'instant' })).id;
+        id = (await logSearch({ db: runtime.database.db, clock: runtime.clock, userId: viewer?.id ?? null, unitId: locals.user?.unitId ?? null, query: q, normalized: normalizeQuery(q), hits: Number.isInteger(hits) && hits >= 0 ? hits : 0, kind: 'instant' })).id;
       }
       if (id && UUID.test(id)) await logSearchClick({ db: runtime.database.db, clock: runtime.clock, id, url: safe, position });
     } catch (err) {

@@ -15,7 +15,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
     const { id } = await logSearch({
       db: runtime.database.db,
       clock: runtime.clock,
-      userId: viewer?.id ?? null,
+      userId: viewer?.id ?? null, unitId: locals.user?.unitId ?? null,
       query: parsed.data.q,
       normalized: normalizeQuery(parsed.data.q),
       hits: parsed.data.hits,

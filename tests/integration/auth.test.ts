@@ -1,0 +1,238 @@
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { auditEvents, authTokens, mailOutbox, sessions, users } from '../../db/schema/index.ts';
+import { hashPassword, passwordProblem, verifyPassword } from '../../src/server/auth/auth.passwords.ts';
+import { createAuth, type Auth } from '../../src/server/auth/auth.sessions.ts';
+import { createUnit } from '../../src/server/auth/units.usecases.ts';
+import {
+  changePassword,
+  createUser,
+  disableUser,
+  importUsersCsv,
+  requestPasswordReset,
+  setPasswordWithToken,
+  signIn,
+  updateUserAccess,
+  type AccountDeps,
+} from '../../src/server/auth/users.usecases.ts';
+import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
+import { createFixedClock } from '../../src/server/shared/clock.ts';
+import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
+import { silentLog } from '../helpers/runtime.ts';
+
+const clock = createFixedClock('2026-11-24T02:00:00Z');
+let t: TestDatabase;
+let jobs: Jobs;
+let auth: Auth;
+let deps: AccountDeps;
+const meta = { actor: null, ip: '10.0.0.9', requestId: 'test' };
+const PASSWORD = 'correct horse battery';
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  jobs = await startJobs({ database: t.database, log: silentLog });
+  auth = createAuth({ db: t.database.db, clock, secureCookies: false, idleMinutes: 30, maxHours: 12 });
+  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'http://help.local' };
+});
+afterAll(async () => {
+  await jobs?.stop();
+  await t?.drop();
+});
+
+let n = 0;
+async function activeUser(roles: string[] = ['engineer']) {
+  const email = `user${++n}@example.cn`;
+  const { user, link } = await createUser({ ...deps, meta, input: { name: `用户${n}`, email, roles } });
+  await setPasswordWithToken({ db: deps.db, clock, auth, meta, token: new URL(link).searchParams.get('token')!, password: PASSWORD });
+  return { id: user.id, email };
+}
+const login = (email: string, password = PASSWORD, ip = '10.0.0.9') =>
+  signIn({ db: deps.db, clock, auth, meta: { ...meta, ip }, email, password, userAgent: 'vitest' });
+
+describe('passwords', () => {
+  it('hashes with argon2id and verifies only the right password', async () => {
+    const h = await hashPassword(PASSWORD);
+    expect(h).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(h, PASSWORD)).toBe(true);
+    expect(await verifyPassword(h, 'wrong password!!')).toBe(false);
+    expect(await verifyPassword('not-a-hash', PASSWORD)).toBe(false);
+  });
+
+  it.each([
+    ['short1', '至少需要 12'],
+    ['aaaaaaaaaaaaaaa', '同一个字符'],
+    ['x'.repeat(129), '不能超过 128'],
+  ])('refuses the password %j', (pw, message) => {
+    expect(passwordProblem(pw)).toContain(message);
+  });
+});
+
+describe('sessions', () => {
+  it('keys the session row by the hash of the cookie token, never the token itself', async () => {
+    const u = await activeUser();
+    const { cookie, session } = await login(u.email);
+    expect(session.id).not.toBe(cookie.value);
+    expect(session.id).toMatch(/^[0-9a-f]{64}$/);
+    const rows = await deps.db.select().from(sessions).where(eq(sessions.userId, u.id));
+    expect(rows.map((r) => r.id)).toEqual([session.id]);
+    expect(JSON.stringify(rows)).not.toContain(cookie.value);
+    expect((await auth.validate(cookie.value)).user?.id).toBe(u.id);
+    expect((await auth.validate(session.id)).user).toBeNull();
+  });
+
+  it('ends a session after the idle timeout', async () => {
+    const u = await activeUser();
+    const { cookie, session } = await login(u.email);
+    await deps.db.update(sessions).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sessions.id, session.id));
+    expect((await auth.validate(cookie.value)).user).toBeNull();
+    expect(await deps.db.select().from(sessions).where(eq(sessions.id, session.id))).toEqual([]);
+  });
+
+  it('ends a session 12 hours after sign-in however active it is', async () => {
+    const u = await activeUser();
+    const { cookie } = await login(u.email);
+    clock.advance(11 * 3_600_000);
+    expect((await auth.validate(cookie.value)).user?.id).toBe(u.id);
+    clock.advance(1 * 3_600_000 + 60_000);
+    expect((await auth.validate(cookie.value)).user).toBeNull();
+  });
+
+  it('ends every session of a user who is disabled', async () => {
+    const admin = await activeUser(['admin']);
+    const u = await activeUser();
+    const a = await login(u.email);
+    const b = await login(u.email);
+    await disableUser({ db: deps.db, clock, auth, meta: { ...meta, actor: { id: admin.id } as never }, userId: u.id });
+    expect((await auth.validate(a.cookie.value)).user).toBeNull();
+    expect((await auth.validate(b.cookie.value)).user).toBeNull();
+    await expect(login(u.email)).rejects.toMatchObject({ status: 401 });
+  });
+
+  it('ends the other sessions when the password changes, keeping the current one', async () => {
+    const u = await activeUser();
+    const here = await login(u.email);
+    const elsewhere = await login(u.email);
+    const actor = (await auth.validate(here.cookie.value)).user!;
+    await expect(changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, sessionId: here.session.id, current: 'wrong password!!', next: 'another long password' })).rejects.toMatchObject({ status: 400, fields: { current: expect.any(String) } });
+    await changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, sessionId: here.session.id, current: PASSWORD, next: 'another long password' });
+    expect((await auth.validate(here.cookie.value)).user?.id).toBe(u.id);
+    expect((await auth.validate(elsewhere.cookie.value)).user).toBeNull();
+    await expect(login(u.email)).rejects.toMatchObject({ status: 401 });
+    await expect(login(u.email, 'another long password')).resolves.toBeTruthy();
+  });
+});
+
+describe('invite and reset links', () => {
+  it('mails an invite with a single-use link that activates the account', async () => {
+    const { user, link } = await createUser({ ...deps, meta, input: { name: '新用户', email: 'New.User@Example.cn', roles: ['trainer'] } });
+    const [mail] = await deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'account.invite'));
+    expect(mail).toBeDefined();
+    const token = new URL(link).searchParams.get('token')!;
+    expect((await deps.db.select().from(users).where(eq(users.id, user.id)))[0]!.email).toBe('new.user@example.cn');
+    await setPasswordWithToken({ db: deps.db, clock, auth, meta, token, password: PASSWORD });
+    await expect(setPasswordWithToken({ db: deps.db, clock, auth, meta, token, password: 'a different password' })).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(login('new.user@example.cn')).resolves.toBeTruthy();
+  });
+
+  it('refuses an expired link', async () => {
+    const { link } = await createUser({ ...deps, meta, input: { name: '过期', email: 'late@example.cn', roles: ['trainer'] } });
+    clock.advance(73 * 3_600_000);
+    await expect(setPasswordWithToken({ db: deps.db, clock, auth, meta, token: new URL(link).searchParams.get('token')!, password: PASSWORD })).rejects.toMatchObject({ code: 'auth.invalid_token' });
+  });
+
+  it('sets the password only of the user the link was made for', async () => {
+    const a = await activeUser();
+    const b = await activeUser();
+    await requestPasswordReset({ ...deps, meta, email: a.email });
+    const [row] = await deps.db.select().from(authTokens).where(eq(authTokens.userId, a.id)).orderBy(authTokens.createdAt);
+    expect(row).toBeDefined();
+    // The link is only its token: there is no way to aim it at b; a's link changes a's password.
+    const [mail] = (await deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'account.reset'))).filter((m) => m.to.includes(a.email));
+    const token = /token=([A-Za-z0-9_-]+)/.exec(mail!.text)![1]!;
+    const { userId } = await setPasswordWithToken({ db: deps.db, clock, auth, meta, token, password: 'reset password for a' });
+    expect(userId).toBe(a.id);
+    await expect(login(b.email, 'reset password for a')).rejects.toMatchObject({ status: 401 });
+    await expect(login(a.email, 'reset password for a')).resolves.toBeTruthy();
+  });
+
+  it('answers a reset request the same way for an unknown address, and sends nothing', async () => {
+    const before = (await deps.db.select().from(mailOutbox)).length;
+    await expect(requestPasswordReset({ ...deps, meta, email: 'nobody@example.cn' })).resolves.toBeUndefined();
+    expect((await deps.db.select().from(mailOutbox)).length).toBe(before);
+  });
+});
+
+describe('rate limits', () => {
+  it('delays sign-in for an account after repeated failures, growing, and names the wait in Chinese', async () => {
+    const u = await activeUser();
+    for (let i = 0; i < 5; i++) await expect(login(u.email, 'wrong password!!', `10.1.0.${i}`)).rejects.toMatchObject({ status: 401 });
+    await expect(login(u.email, 'wrong password!!', '10.1.1.1')).rejects.toMatchObject({ status: 401 });
+    // Now blocked, even with the right password, from any address.
+    await expect(login(u.email, PASSWORD, '10.1.1.2')).rejects.toMatchObject({ status: 429, message: expect.stringContaining('秒后再试') });
+    clock.advance(31_000);
+    await expect(login(u.email, PASSWORD, '10.1.1.3')).resolves.toBeTruthy();
+  });
+
+  it('limits reset mails per address', async () => {
+    const u = await activeUser();
+    for (let i = 0; i < 3; i++) await requestPasswordReset({ ...deps, meta: { ...meta, ip: `10.2.0.${i}` }, email: u.email });
+    await requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.2.1.1' }, email: u.email });
+    await expect(requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.2.1.2' }, email: u.email })).rejects.toMatchObject({ status: 429 });
+  });
+
+  it('records sign-in failures and successes in the audit log', async () => {
+    const u = await activeUser();
+    await expect(login(u.email, 'wrong password!!', '10.3.0.1')).rejects.toBeTruthy();
+    await login(u.email, PASSWORD, '10.3.0.1');
+    const events = await deps.db.select().from(auditEvents).where(eq(auditEvents.targetId, u.id));
+    expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['login.failed', 'login.succeeded', 'password.set', 'user.created']));
+    expect(events.find((e) => e.action === 'login.failed')!.ip).toBe('10.3.0.1');
+  });
+});
+
+describe('roles and units', () => {
+  it('records a role change with before and after', async () => {
+    const admin = await activeUser(['admin']);
+    const u = await activeUser(['trainer']);
+    await updateUserAccess({ db: deps.db, clock, meta: { ...meta, actor: { id: admin.id } as never }, userId: u.id, input: { roles: ['trainer', 'engineer'], engineerTier: '2', unitId: null } });
+    const [row] = await deps.db.select().from(users).where(eq(users.id, u.id));
+    expect(row).toMatchObject({ roles: ['trainer', 'engineer'], engineerTier: 2 });
+    const [event] = await deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'user.roles_changed'));
+    expect(event).toMatchObject({ actorId: admin.id, before: { roles: ['trainer'] }, after: { roles: ['trainer', 'engineer'], engineerTier: 2 } });
+  });
+
+  it('requires a unit for a member-unit user', async () => {
+    await expect(createUser({ ...deps, meta, input: { name: '无单位', email: 'nounit@example.cn', roles: ['member'] } })).rejects.toMatchObject({ status: 400, fields: { unitId: expect.any(String) } });
+  });
+
+  it('imports a GB18030 CSV as Excel saves it, and imports nothing when a row is bad', async () => {
+    await createUnit({ db: deps.db, clock, meta, input: { name: '市发展改革委', code: 'FGW' } });
+    const gb = (s: string) => Buffer.from(new TextEncoderGb18030().encode(s));
+    const good = '单位,姓名,邮箱,角色\r\nFGW,陈一,chen1@fgw.cn,成员单位用户\r\n,刘二,liu2@vendor.cn,值班工程师（二线）\r\n';
+    const { imported } = await importUsersCsv({ ...deps, meta, bytes: gb(good) });
+    expect(imported).toBe(2);
+    const [chen] = await deps.db.select().from(users).where(eq(users.email, 'chen1@fgw.cn'));
+    expect(chen).toMatchObject({ name: '陈一', roles: ['member'], status: 'invited' });
+    const bad = '单位,姓名,邮箱,角色\nFGW,王三,wang3@fgw.cn,成员单位用户\nFGW,赵四,not-an-email,成员单位用户\nNOPE,孙五,sun5@fgw.cn,成员单位用户\n';
+    await expect(importUsersCsv({ ...deps, meta, bytes: Buffer.from(bad) })).rejects.toMatchObject({ status: 400, fields: { line3: expect.stringContaining('第 3 行'), line4: expect.stringContaining('第 4 行') } });
+    expect(await deps.db.select().from(users).where(eq(users.email, 'wang3@fgw.cn'))).toEqual([]);
+  });
+});
+
+/** GB18030 bytes for the test, from a tiny table of the characters used (Node has a GB18030 decoder but no encoder). */
+class TextEncoderGb18030 {
+  encode(s: string): Uint8Array {
+    const out: number[] = [];
+    for (const ch of s) {
+      const code = ch.codePointAt(0)!;
+      if (code < 0x80) out.push(code);
+      else {
+        const hex = GB[ch];
+        if (!hex) throw new Error(`no GB18030 bytes for ${ch}`);
+        out.push(...Buffer.from(hex, 'hex'));
+      }
+    }
+    return new Uint8Array(out);
+  }
+}
+const GB: Record<string, string> = {"一": "d2bb", "二": "b6fe", "位": "cebb", "值": "d6b5", "刘": "c1f5", "单": "b5a5", "名": "c3fb", "员": "d4b1", "姓": "d0d5", "工": "b9a4", "师": "caa6", "成": "b3c9", "户": "bba7", "班": "b0e0", "用": "d3c3", "程": "b3cc", "箱": "cfe4", "线": "cfdf", "色": "c9ab", "角": "bdc7", "邮": "d3ca", "陈": "b3c2", "（": "a3a8", "）": "a3a9"};

@@ -1,5 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { routeRules } from '../../src/server/auth/auth.routes.ts';
@@ -137,6 +138,85 @@ describe('route × role matrix', () => {
     });
     expect(res.status).toBe(401);
     expect(await res.text()).toContain('邮箱或密码不正确。');
+  });
+});
+
+describe('accounts end to end over HTTP', () => {
+  const post = (url: string, role: Role, body: URLSearchParams | FormData) =>
+    fetch(`${server.url}${url}`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Origin: server.url, ...(cookies[role] ? { Cookie: `dayi_session=${cookies[role]}` } : {}) },
+      body,
+    });
+
+  /** The text of the newest kept mail to `address` (DATA_DIR/mail/*.eml), parsed as a mail client would. */
+  async function mailTo(address: string): Promise<string> {
+    const dir = path.join(server.dataDir, 'mail');
+    for (let i = 0; i < 100; i++) {
+      const files = (() => {
+        try {
+          return readdirSync(dir).filter((f) => f.endsWith('.eml'));
+        } catch {
+          return [];
+        }
+      })();
+      for (const f of files) {
+        const mail = await simpleParser(readFileSync(path.join(dir, f)));
+        const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+        if (to.some((a) => a.value.some((v) => v.address === address))) return `${mail.subject}\n${mail.text}`;
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`no mail to ${address}`);
+  }
+  const linkIn = (text: string) => /(\/password\/set\?token=[A-Za-z0-9_-]+)/.exec(text)![1]!;
+
+  it('an admin invites a user, who sets a password from the mailed link and signs in', async () => {
+    const res = await post('/admin/users', 'admin', new URLSearchParams({ action: 'create', name: '周六', email: 'zhou6@example.cn', roles: 'trainer', engineerTier: '1', unitId: '' }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('用户已创建，邀请邮件已发出。');
+    const link = linkIn(await mailTo('zhou6@example.cn'));
+    const page = await fetch(`${server.url}${link}`);
+    expect(await page.text()).toContain('zhou6@example.cn');
+    const set = await post(link, 'anonymous', new URLSearchParams({ password: 'spring river long walk', confirm: 'spring river long walk' }));
+    expect(set.status).toBe(303);
+    expect(set.headers.get('location')).toBe('/login?done=password');
+    const again = await post(link, 'anonymous', new URLSearchParams({ password: 'autumn lake short path', confirm: 'autumn lake short path' }));
+    expect(await again.text()).toContain('链接无效或已过期');
+    const login = await post('/login', 'anonymous', new URLSearchParams({ email: 'zhou6@example.cn', password: 'spring river long walk' }));
+    expect(login.status).toBe(303);
+  });
+
+  it('imports users from an uploaded CSV, and lists every bad line without importing any', async () => {
+    const good = new FormData();
+    good.set('action', 'import');
+    good.set('file', new Blob(['\uFEFF单位,姓名,邮箱,角色\nDEMO,吴七,wu7@example.cn,成员单位用户\n,郑八,zheng8@vendor.cn,专家工程师\n'], { type: 'text/csv' }), 'users.csv');
+    const ok = await post('/admin/users', 'admin', good);
+    expect(await ok.text()).toContain('已导入 2 个用户');
+    const bad = new FormData();
+    bad.set('action', 'import');
+    bad.set('file', new Blob(['name,email,roles,unit\n王九,wang9@example.cn,member,DEMO\n冯十,bad-address,member,DEMO\n'], { type: 'text/csv' }), 'users.csv');
+    const rejected = await post('/admin/users', 'admin', bad);
+    expect(rejected.status).toBe(400);
+    const html = await rejected.text();
+    expect(html).toContain('第 3 行');
+    expect((await (await get('/admin/users?q=wang9', 'admin')).text())).not.toContain('wang9@example.cn');
+  });
+
+  it('says the same after "忘记密码" whether or not the address exists', async () => {
+    const known = await (await post('/password/forgot', 'anonymous', new URLSearchParams({ email: 'trainer@demo.dayi' }))).text();
+    const unknown = await (await post('/password/forgot', 'anonymous', new URLSearchParams({ email: 'nobody@example.cn' }))).text();
+    const message = '如果该邮箱已注册并已激活';
+    expect(known).toContain(message);
+    expect(unknown).toContain(message);
+    expect(await mailTo('trainer@demo.dayi')).toContain('重置密码');
+  });
+
+  it('shows admins the audit log, filtered by action', async () => {
+    const html = await (await get('/admin/audit?action=login.failed', 'admin')).text();
+    expect(html).toContain('login.failed');
+    expect(html).not.toContain('login.succeeded');
   });
 });
 

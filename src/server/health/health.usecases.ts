@@ -5,7 +5,8 @@ import type { Runtime } from '../runtime/runtime.ts';
 export interface HealthReport {
   status: 'ok' | 'degraded' | 'down';
   database: { ok: boolean; kind: string; error?: string };
-  search: { ok: boolean; kind: string; error?: string };
+  /** `indexUpToDate` is false while content changes wait for the engine (or a sync runs). */
+  search: { ok: boolean; kind: string; indexUpToDate: boolean; error?: string };
   mail: { ok: boolean; kind: string; pending?: number; failed?: number };
   jobs: { ok: boolean };
   uptimeSeconds: number;
@@ -30,7 +31,7 @@ export async function checkHealth({ runtime }: { runtime: Runtime }): Promise<{ 
   const report: HealthReport = {
     status: 'ok',
     database: db,
-    search: { ok: s.ok, kind: search.kind, ...(s.ok ? {} : { error: 'unavailable' }) },
+    search: { ok: s.ok, kind: search.kind, indexUpToDate: !runtime.indexer.isBehind(), ...(s.ok ? {} : { error: 'unavailable' }) },
     mail: {
       ok: counts ? counts.failed === 0 : false,
       kind: mail.kind,

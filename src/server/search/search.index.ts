@@ -187,8 +187,8 @@ export function createIndexer({
   timer.unref();
   return {
     sync,
-    /** Whether the index is known to lag the content. */
-    isBehind: () => dirty,
+    /** Whether the index may lag the content: a change is waiting, or a sync is still running. */
+    isBehind: () => dirty || running !== null,
     stop: () => clearInterval(timer),
   };
 }

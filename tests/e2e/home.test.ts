@@ -1,26 +1,17 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { chromiumPath, freeTestPort, hasChromium, startDayi, type RunningServer } from '../helpers/server.ts';
-import { inject } from 'vitest';
+import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
-let t: TestDatabase | undefined;
 let server: RunningServer;
+let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  // The built server on this file's PostgreSQL clone (or PGlite in its own DATA_DIR), and the run's Meilisearch.
-  t = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
-  server = await startDayi({
-    PORT: await freeTestPort(),
-    DATABASE_URL: t?.url,
-    MEILI_URL: inject('meiliUrl'),
-    MEILI_MASTER_KEY: inject('meiliKey'),
-  });
+  ({ server, stop } = await startTestServer());
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await t?.drop();
+  await stop?.();
 });
 
 describe('home page over HTTP', () => {

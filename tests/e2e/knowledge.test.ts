@@ -2,33 +2,24 @@ import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src/server/shared/paths.ts';
-import { createTestDatabase, testIndexPrefix, type TestDatabase } from '../helpers/db.ts';
-import { chromiumPath, freeTestPort, hasChromium, startDayi, type RunningServer } from '../helpers/server.ts';
+import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
-let t: TestDatabase | undefined;
 let server: RunningServer;
+let stop: () => Promise<void>;
 let contentDir: string;
 
 beforeAll(async () => {
   // The shipped demo content, copied so the tests can edit it.
   contentDir = mkdtempSync(path.join(os.tmpdir(), 'dayi-e2e-content-'));
   cpSync(path.join(appRoot(), 'content'), contentDir, { recursive: true });
-  t = process.env.DATABASE_URL ? await createTestDatabase() : undefined;
-  server = await startDayi({
-    PORT: await freeTestPort(),
-    DATABASE_URL: t?.url,
-    MEILI_URL: inject('meiliUrl'),
-    MEILI_MASTER_KEY: inject('meiliKey'),
-    MEILI_INDEX_PREFIX: testIndexPrefix(),
-    CONTENT_DIR: contentDir,
-  });
+  ({ server, stop } = await startTestServer({ CONTENT_DIR: contentDir }));
 });
 
 afterAll(async () => {
-  await server?.stop();
-  await t?.drop();
+  await stop?.();
 });
 
 const api = async (query: string) => {

@@ -2,11 +2,11 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { simpleParser } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeRules } from '../../src/server/auth/auth.routes.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
-import { testIndexPrefix } from '../helpers/db.ts';
-import { chromiumPath, freeTestPort, hasChromium, startDayi, type RunningServer } from '../helpers/server.ts';
+import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/test-server.ts';
 
 type Role = 'anonymous' | 'member' | 'engineer' | 'trainer' | 'admin';
 const roles: Role[] = ['anonymous', 'member', 'engineer', 'trainer', 'admin'];
@@ -36,12 +36,13 @@ function filesystemRoutes(): string[] {
 }
 
 let server: RunningServer;
+let stop: () => Promise<void>;
 const cookies: Partial<Record<Role, string>> = {};
 const passwords: Record<string, string> = {};
 
 beforeAll(async () => {
   // Embedded demo mode (PGlite, not production) seeds one account per role and prints them once.
-  server = await startDayi({ PORT: await freeTestPort(), DATABASE_URL: undefined, MEILI_URL: inject('meiliUrl'), MEILI_MASTER_KEY: inject('meiliKey'), MEILI_INDEX_PREFIX: testIndexPrefix() });
+  ({ server, stop } = await startTestServer({ DATABASE_URL: undefined }));
   for (let i = 0; i < 100 && !server.output().includes('admin@demo.dayi'); i++) await new Promise((r) => setTimeout(r, 100));
   for (const m of server.output().matchAll(/^\s+(\S+@demo\.dayi)\s+(\S+)/gm)) passwords[m[1]!] = m[2]!;
   for (const role of roles.filter((r): r is Exclude<Role, 'anonymous'> => r !== 'anonymous')) {
@@ -57,7 +58,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await server?.stop();
+  await stop?.();
 });
 
 const get = (url: string, role: Role) =>

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, authTokens, mailOutbox, sessions, users } from '../../db/schema/index.ts';
+import { auditEvents, authTokens, mailOutbox, rateLimits, sessions, users } from '../../db/schema/index.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/server/auth/auth.passwords.ts';
 import { createAuth, type Auth } from '../../src/server/auth/auth.sessions.ts';
 import { createUnit } from '../../src/server/auth/units.usecases.ts';
@@ -16,6 +16,7 @@ import {
   type AccountDeps,
 } from '../../src/server/auth/users.usecases.ts';
 import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
+import { pruneExpired } from '../../src/server/jobs/maintenance.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { silentLog } from '../helpers/runtime.ts';
@@ -187,6 +188,39 @@ describe('rate limits', () => {
     const events = await deps.db.select().from(auditEvents).where(eq(auditEvents.targetId, u.id));
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['login.failed', 'login.succeeded', 'password.set', 'user.created']));
     expect(events.find((e) => e.action === 'login.failed')!.ip).toBe('10.3.0.1');
+  });
+});
+
+describe('nightly clean-up', () => {
+  it('removes expired sessions, old one-time links and idle rate-limit counters, and keeps live ones', async () => {
+    const u = await activeUser();
+    const live = await login(u.email);
+    const stale = await login(u.email);
+    await deps.db.update(sessions).set({ expiresAt: new Date(clock.now().getTime() - 1000) }).where(eq(sessions.id, stale.session.id));
+    await deps.db.insert(rateLimits).values([
+      { key: 'login:ip:10.9.9.9', failures: 3, windowStart: new Date(clock.now().getTime() - 2 * 86_400_000) },
+      { key: 'login:ip:10.9.9.8', failures: 3, windowStart: clock.now() },
+    ]);
+    clock.advance(31 * 86_400_000);
+    await deps.db.update(sessions).set({ expiresAt: new Date(clock.now().getTime() + 60_000) }).where(eq(sessions.id, live.session.id));
+    const removed = await pruneExpired({ db: deps.db, clock });
+    expect(removed.sessions).toBeGreaterThanOrEqual(1);
+    expect(removed.tokens).toBeGreaterThanOrEqual(1);
+    expect(await deps.db.select().from(sessions).where(eq(sessions.id, stale.session.id))).toEqual([]);
+    expect(await deps.db.select().from(sessions).where(eq(sessions.id, live.session.id))).toHaveLength(1);
+    const keys = (await deps.db.select().from(rateLimits)).map((r) => r.key);
+    expect(keys).not.toContain('login:ip:10.9.9.9');
+    expect(await pruneExpired({ db: deps.db, clock })).toMatchObject({ sessions: 0, tokens: 0 });
+  });
+
+  it('is scheduled nightly in APP_TIME_ZONE when the server runs the workers', async () => {
+    const withSchedule = await startJobs({ database: t.database, log: silentLog, timeZone: 'Asia/Shanghai' });
+    try {
+      const [s] = await withSchedule.boss.getSchedules('maintenance.prune');
+      expect(s).toMatchObject({ name: 'maintenance.prune', cron: '17 3 * * *', timezone: 'Asia/Shanghai' });
+    } finally {
+      await withSchedule.stop();
+    }
   });
 });
 

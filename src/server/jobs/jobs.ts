@@ -6,7 +6,11 @@ import type { Logger } from '../shared/logger.ts';
 /** Every queue Dayi uses, with its retry policy. Handlers must be idempotent. */
 export const queues = {
   'mail.deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 300 },
+  'maintenance.prune': { retryLimit: 2, retryDelay: 300, expireInSeconds: 600 },
 } satisfies Record<string, QueueOptions>;
+
+/** Recurring jobs (cron, in APP_TIME_ZONE): pg-boss runs each once per slot across all processes. */
+export const schedules: { name: QueueName; cron: string }[] = [{ name: 'maintenance.prune', cron: '17 3 * * *' }];
 
 export type QueueName = keyof typeof queues;
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
@@ -28,11 +32,14 @@ export async function startJobs({
   log,
   handlers = {},
   pollingIntervalSeconds = 2,
+  timeZone,
 }: {
   database: Database;
   log: Logger;
   handlers?: Partial<Record<QueueName, JobHandler>>;
   pollingIntervalSeconds?: number;
+  /** Given by the server: registers the recurring jobs in this time zone. */
+  timeZone?: string;
 }): Promise<Jobs> {
   const boss =
     database.kind === 'pglite'
@@ -45,6 +52,7 @@ export async function startJobs({
   for (const [name, options] of Object.entries(queues)) {
     await boss.createQueue(name, options);
   }
+  if (timeZone) for (const s of schedules) await boss.schedule(s.name, s.cron, null, { tz: timeZone });
   for (const [name, handler] of Object.entries(handlers) as [QueueName, JobHandler][]) {
     await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds }, async (jobs) => {
       for (const job of jobs) await handler(job.data);

@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createAuth, type Auth } from '../auth/auth.sessions.ts';
 import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
+import { pruneExpired } from '../jobs/maintenance.ts';
 import { buildDocuments } from '../search/search.documents.ts';
 import { createIndexer, type Indexer } from '../search/search.index.ts';
 import { deliverOutboxMail } from '../mail/mail.outbox.ts';
@@ -83,8 +84,12 @@ export async function bootRuntime({
     const jobs = await startJobs({
       database,
       log,
+      timeZone: work ? config.appTimeZone : undefined,
       handlers: work
         ? {
+            'maintenance.prune': async () => {
+              log.info(await pruneExpired({ db: database.db, clock }), 'pruned expired sessions, links and rate-limit counters');
+            },
             'mail.deliver': async (data) => {
               await deliverOutboxMail({
                 db: database.db,

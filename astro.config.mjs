@@ -21,4 +21,6 @@ export default defineConfig({
   security: { checkOrigin: true, allowedDomains: allowedDomains() },
   server: { host: true, port: 4321 },
   devToolbar: { enabled: false },
+  // Scripts as files, never inlined, so the Content-Security-Policy can allow script-src 'self' only.
+  vite: { build: { assetsInlineLimit: 0 } },
 });

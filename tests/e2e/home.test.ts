@@ -19,7 +19,10 @@ describe('home page over HTTP', () => {
     const res = await fetch(`${server.url}/`);
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect(res.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    // No inline script may run, so injected markup cannot execute script.
+    expect(/script-src [^;]*unsafe-inline/.test(csp)).toBe(false);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -46,7 +46,8 @@ const tierSpec = roleSpecs.find((r) => r.startsWith('engineer:'));
 try {
   const config = loadConfig();
   let lock;
-  if (config.usesEmbeddedState) {
+  // Only the embedded database cannot be shared; on PostgreSQL this runs beside the server.
+  if (config.database.kind === 'pglite') {
     try {
       lock = acquireDataDirLock(config.dataDir);
     } catch (e) {

@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/server/runtime/lock.ts';
+import { appRoot } from '../../src/server/shared/paths.ts';
 import { freeTestPort, runStart, startDayi, type RunningServer } from '../helpers/server.ts';
 
 /**
@@ -32,6 +34,19 @@ describe('npm start, fully embedded', () => {
     expect(second.output()).toContain(`pid ${first!.child.pid}`);
     // The first keeps serving.
     expect((await fetch(`${first!.url}/api/health`)).status).toBe(200);
+  });
+
+  it.each([
+    ['user:create', ['scripts/user-create.ts', '--email', 'late@example.cn', '--role', 'admin']],
+    ['search:reindex', ['scripts/search-reindex.ts']],
+    ['db:migrate', ['scripts/migrate.ts']],
+  ])('refuses %s while the server holds the embedded data directory', (_name, args) => {
+    const env = { ...process.env, DATA_DIR: first!.dataDir, NODE_ENV: 'test' };
+    delete env.DATABASE_URL;
+    delete env.MEILI_URL;
+    const r = spawnSync(process.execPath, args, { cwd: appRoot(), env, encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('数据目录');
   });
 
   it('shuts down on SIGINT leaving no process and no lock behind', async () => {

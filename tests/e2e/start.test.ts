@@ -41,7 +41,7 @@ describe('npm start, fully embedded', () => {
     ['search:reindex', ['scripts/search-reindex.ts']],
     ['db:migrate', ['scripts/migrate.ts']],
   ])('refuses %s while the server holds the embedded data directory', (_name, args) => {
-    const env = { ...process.env, DATA_DIR: first!.dataDir, NODE_ENV: 'test' };
+    const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: first!.dataDir, NODE_ENV: 'test' };
     delete env.DATABASE_URL;
     delete env.MEILI_URL;
     const r = spawnSync(process.execPath, args, { cwd: appRoot(), env, encoding: 'utf8', timeout: 60_000 });

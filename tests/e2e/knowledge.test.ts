@@ -1,11 +1,11 @@
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 let server: RunningServer;
 let stop: () => Promise<void>;
@@ -13,7 +13,7 @@ let contentDir: string;
 
 beforeAll(async () => {
   // The shipped demo content, copied so the tests can edit it.
-  contentDir = mkdtempSync(path.join(os.tmpdir(), 'dayi-e2e-content-'));
+  contentDir = tempDir('dayi-e2e-content');
   cpSync(path.join(appRoot(), 'content'), contentDir, { recursive: true });
   ({ server, stop } = await startTestServer({ CONTENT_DIR: contentDir }));
 });

@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from './tmp.ts';
 
 /** Writes a content tree from { 'relative/path.md': 'text' } into a temp CONTENT_DIR. */
-export function writeContent(files: Record<string, string>, dir = mkdtempSync(path.join(os.tmpdir(), 'dayi-content-'))): string {
+export function writeContent(files: Record<string, string>, dir = tempDir('dayi-content')): string {
   for (const [rel, text] of Object.entries(files)) {
     const full = path.join(dir, rel);
     mkdirSync(path.dirname(full), { recursive: true });

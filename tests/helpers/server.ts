@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { freePort } from '../../src/server/search/embedded.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
+import { tempDir } from './tmp.ts';
 
 export const chromiumPath = '/usr/bin/chromium';
 export const hasChromium = existsSync(chromiumPath);
@@ -37,7 +36,7 @@ export async function startDayi(env: Record<string, string | undefined> = {}, { 
 
 /** Starts the process without waiting; for tests of refusals and failures. */
 export function runStart(env: Record<string, string | undefined> = {}): RunningServer {
-  const dataDir = env.DATA_DIR ?? mkdtempSync(path.join(os.tmpdir(), 'dayi-e2e-'));
+  const dataDir = env.DATA_DIR ?? tempDir('dayi-e2e');
   const port = env.PORT ?? '0';
   let out = '';
   const fullEnv: Record<string, string> = {};

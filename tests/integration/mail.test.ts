@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +10,7 @@ import { createFixedClock } from '../../src/server/shared/clock.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
 import { silentLog } from '../helpers/runtime.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
+import { tempDir } from '../helpers/tmp.ts';
 
 const from = '答疑 Dayi <dayi@help.example.cn>';
 const clock = createFixedClock('2026-11-24T06:00:00Z');
@@ -125,7 +125,7 @@ describe('mail outbox', () => {
   });
 
   it('keeps mail as one .eml file per row when no SMTP server is configured', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'dayi-mail-'));
+    const dir = tempDir('dayi-mail');
     const files = createMailTransport({ kind: 'files', dir });
     const mail = { id: 'row-1', from, to: ['a@b.cn'], subject: '主题', text: '你好', messageId: '<row-1@x>' };
     await files.send(mail);

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireDataDirLock, DataDirLockedError, processStartTime } from './lock.ts';
+import { tempDir } from '../../../tests/helpers/tmp.ts';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dayi-lock-'));
+const tmp = () => tempDir('dayi-lock');
 
 describe('DATA_DIR lock', () => {
   it('refuses a second holder while the first is alive', () => {

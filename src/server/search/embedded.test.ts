@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAlive } from '../runtime/lock.ts';
 import { BUNDLED_MEILI_SHA256, MeiliUnavailableError, resolveMeiliBinary, startEmbeddedMeili, stopLeftover } from './embedded.ts';
+import { tempDir } from '../../../tests/helpers/tmp.ts';
 
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'dayi-meili-'));
+const tmp = () => tempDir('dayi-meili');
 
 describe('embedded Meilisearch', () => {
   it('refuses a bundled binary whose hash is not the pinned one', async () => {

@@ -9,8 +9,6 @@ declare namespace App {
     /** The signed-in user, or null. Resolved once by the middleware. */
     user: import('./server/auth/auth.sessions.ts').AuthUser | null;
     session: import('lucia').Session | null;
-    /** The same person as `user`, as content and search see them. */
-    viewer: import('./server/content/content.access.ts').Viewer | null;
     /** The anonymous visitor cookie, for one vote per visitor; null until one is set. */
     visitorId: string | null;
   }

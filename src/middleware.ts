@@ -51,7 +51,6 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
   if (cookie) ctx.cookies.set(cookie.name, cookie.value, cookie.attributes);
   ctx.locals.user = user;
   ctx.locals.session = session;
-  ctx.locals.viewer = user;
 
   const started = performance.now();
   const isApi = ctx.url.pathname.startsWith('/api/');

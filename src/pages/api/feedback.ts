@@ -10,7 +10,7 @@ import { errorResponse, isAppError } from '../../server/shared/errors.ts';
  * page; a JSON request gets JSON. One vote per page per user or visitor cookie.
  */
 export const POST: APIRoute = async ({ request, locals, cookies }) => {
-  const { runtime, viewer } = locals;
+  const { runtime, user: viewer } = locals;
   const wantsJson = (request.headers.get('content-type') ?? '').includes('application/json');
   let input: Record<string, unknown> = {};
   try {

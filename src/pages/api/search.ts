@@ -8,7 +8,7 @@ import { errorResponse } from '../../server/shared/errors.ts';
 export const GET: APIRoute = async ({ url, locals }) => {
   try {
     const params = parseSearchParams(url.searchParams);
-    const result = await searchContent({ search: locals.runtime.search, ...params, access: visibleAccess(locals.viewer) });
+    const result = await searchContent({ search: locals.runtime.search, ...params, access: visibleAccess(locals.user) });
     return Response.json(
       { hits: result.hits, total: result.total, facets: result.facets, tookMs: result.tookMs },
       { headers: { 'Cache-Control': 'no-store' } },

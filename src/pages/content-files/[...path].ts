@@ -23,7 +23,7 @@ export const GET: APIRoute = async ({ params, locals }) => {
   const store = locals.runtime.content.store();
   const manual = /^manuals\/([^/]+)\//.exec(rel)?.[1];
   const access = manual ? store.manuals.find((m) => m.slug === manual)?.access : 'public';
-  if (!access || !canView(locals.viewer, access)) return new Response(null, { status: 404 });
+  if (!access || !canView(locals.user, access)) return new Response(null, { status: 404 });
   let body: Buffer;
   try {
     body = await readFile(path.join(locals.runtime.config.contentDir, rel));

@@ -13,7 +13,7 @@ export const GET: APIRoute = async ({ url, locals }) => {
   const target = url.searchParams.get('u') ?? '/';
   const safe = target.startsWith('/') && !target.startsWith('//') && !target.startsWith('/\\') ? target : '/';
   const position = Number(url.searchParams.get('p'));
-  const { runtime, viewer } = locals;
+  const { runtime, user: viewer } = locals;
   if (safe !== '/' && Number.isInteger(position) && position >= 1 && position <= 1000) {
     try {
       let id = url.searchParams.get('l');

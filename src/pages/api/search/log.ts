@@ -11,7 +11,7 @@ export const POST: APIRoute = async ({ request, locals }) => {
   try {
     const parsed = bodySchema.safeParse(await request.json().catch(() => null));
     if (!parsed.success) throw createValidationError({ body: '需要 q（1-200 字）和 hits。' });
-    const { runtime, viewer } = locals;
+    const { runtime, user: viewer } = locals;
     const { id } = await logSearch({
       db: runtime.database.db,
       clock: runtime.clock,

@@ -47,3 +47,15 @@ export async function recordAuditEvent({
   });
   return { id };
 }
+
+/** Who acted, from where, in which request: filled into every event written through `auditRequest`. */
+export interface RequestMeta {
+  actor: { id: string } | null;
+  ip: string | null;
+  requestId: string | null;
+}
+
+/** `recordAuditEvent` for a request: actor, address and request id come from `meta`. */
+export function auditRequest({ db, clock, meta, event }: { db: DbOrTx; clock: Clock; meta: RequestMeta; event: Omit<AuditInput, 'ip' | 'requestId'> }) {
+  return recordAuditEvent({ db, clock, event: { actorId: meta.actor?.id ?? null, ip: meta.ip, requestId: meta.requestId, ...event } });
+}

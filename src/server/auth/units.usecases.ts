@@ -2,11 +2,10 @@ import { count, eq, ilike, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client.ts';
 import { units, users } from '../../../db/schema/index.ts';
-import { recordAuditEvent } from '../audit/audit.usecases.ts';
+import { auditRequest, type RequestMeta } from '../audit/audit.usecases.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createErrorFactory, createValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
-import type { RequestMeta } from './users.usecases.ts';
 
 const createUnitCodeTakenError = createErrorFactory({ code: 'units.code_taken', message: '该单位编码已存在。', status: 409 });
 
@@ -29,7 +28,7 @@ export async function createUnit({ db, clock, meta, input }: { db: Db; clock: Cl
   if (taken) throw createUnitCodeTakenError({ code: '该单位编码已存在。' });
   const id = newId();
   await db.insert(units).values({ id, name: parsed.data.name, code, region: parsed.data.region || null, createdAt: clock.now() });
-  await recordAuditEvent({ db, clock, event: { actorId: meta.actor?.id ?? null, ip: meta.ip, requestId: meta.requestId, action: 'unit.created', targetType: 'unit', targetId: id, after: { ...parsed.data, code } } });
+  await auditRequest({ db, clock, meta, event: { action: 'unit.created', targetType: 'unit', targetId: id, after: { ...parsed.data, code } } });
   return { id };
 }
 

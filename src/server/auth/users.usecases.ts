@@ -2,7 +2,7 @@ import { and, count, desc, eq, ilike, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../../../db/client.ts';
 import { authTokens, roles as allRoles, units, users } from '../../../db/schema/index.ts';
-import { recordAuditEvent } from '../audit/audit.usecases.ts';
+import { auditRequest, type RequestMeta as AuditMeta } from '../audit/audit.usecases.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail } from '../mail/mail.outbox.ts';
 import { inviteMail, resetMail } from '../mail/mail.templates.ts';
@@ -27,11 +27,7 @@ export interface AccountDeps {
   baseUrl: string;
 }
 
-export interface RequestMeta {
-  actor: AuthUser | null;
-  ip: string | null;
-  requestId: string | null;
-}
+export type RequestMeta = AuditMeta & { actor: AuthUser | null };
 
 const createInvalidCredentialsError = createErrorFactory({ code: 'auth.invalid_credentials', message: '邮箱或密码不正确。', status: 401 });
 const createInvalidTokenError = createErrorFactory({ code: 'auth.invalid_token', message: '链接无效或已过期，请重新申请。', status: 400 });
@@ -53,9 +49,6 @@ function fieldsOf(error: z.ZodError): Record<string, string> {
   return fields;
 }
 
-function audit(db: Db | Tx, clock: Clock, meta: RequestMeta, event: Omit<Parameters<typeof recordAuditEvent>[0]['event'], 'ip' | 'requestId'>) {
-  return recordAuditEvent({ db, clock, event: { actorId: meta.actor?.id ?? null, ip: meta.ip, requestId: meta.requestId, ...event } });
-}
 
 async function issueToken(tx: Db | Tx, clock: Clock, userId: string, kind: 'invite' | 'reset', ttlMs: number): Promise<string> {
   const token = newToken();
@@ -66,11 +59,13 @@ async function issueToken(tx: Db | Tx, clock: Clock, userId: string, kind: 'invi
 
 const linkFor = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, '')}/password/set?token=${token}`;
 
-/** Validates the role/unit rules shared by the form and the CSV import. */
-function checkRoleRules(input: z.output<typeof userInputSchema>): Record<string, string> {
-  const fields: Record<string, string> = {};
-  if (input.roles.includes('member') && !input.unitId) fields.unitId = '成员单位用户必须选择所属单位。';
-  return fields;
+/**
+ * The role rules of the admin forms: an engineer has a tier (1 unless given),
+ * nobody else has one; a member-unit user must have a unit.
+ */
+function applyRoleRules<T extends { roles: string[]; engineerTier: number | null; unitId: string | null }>(input: T): T {
+  if (input.roles.includes('member') && !input.unitId) throw createValidationError({ unitId: '成员单位用户必须选择所属单位。' });
+  return { ...input, engineerTier: input.roles.includes('engineer') ? (input.engineerTier ?? 1) : null };
 }
 
 /**
@@ -80,9 +75,7 @@ function checkRoleRules(input: z.output<typeof userInputSchema>): Record<string,
 export async function createUser(deps: AccountDeps & { meta: RequestMeta; input: unknown; invite?: boolean }): Promise<{ user: { id: string; email: string }; link: string }> {
   const parsed = userInputSchema.safeParse(deps.input);
   if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
-  const input = { ...parsed.data, engineerTier: parsed.data.roles.includes('engineer') ? (parsed.data.engineerTier ?? 1) : null };
-  const ruleProblems = checkRoleRules(input);
-  if (Object.keys(ruleProblems).length) throw createValidationError(ruleProblems);
+  const input = applyRoleRules(parsed.data);
   const { db, clock, meta } = deps;
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (taken) throw createEmailTakenError({ email: '该邮箱已被注册。' });
@@ -93,7 +86,7 @@ export async function createUser(deps: AccountDeps & { meta: RequestMeta; input:
     const token = await issueToken(tx, clock, id, 'invite', INVITE_HOURS * 3_600_000);
     const link = linkFor(deps.baseUrl, token);
     if (deps.invite !== false) await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: inviteMail({ to: input.email, name: input.name, link, hours: INVITE_HOURS }) });
-    await audit(tx, clock, meta, { action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, roles: input.roles, unitId: input.unitId } });
+    await auditRequest({ db: tx, clock, meta, event: { action: 'user.created', targetType: 'user', targetId: id, after: { email: input.email, roles: input.roles, unitId: input.unitId } } });
     return { user: { id, email: input.email }, link };
   });
 }
@@ -119,7 +112,7 @@ export async function importUsersCsv(deps: AccountDeps & { meta: RequestMeta; by
       const token = await issueToken(tx, clock, id, 'invite', INVITE_HOURS * 3_600_000);
       await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: inviteMail({ to: r.email, name: r.name, link: linkFor(deps.baseUrl, token), hours: INVITE_HOURS }) });
     }
-    await audit(tx, clock, meta, { action: 'users.imported', targetType: 'user', after: { count: rows.length, encoding, emails: rows.map((r) => r.email) } });
+    await auditRequest({ db: tx, clock, meta, event: { action: 'users.imported', targetType: 'user', after: { count: rows.length, encoding, emails: rows.map((r) => r.email) } } });
   });
   return { imported: rows.length };
 }
@@ -136,7 +129,7 @@ export async function resendInvite(deps: AccountDeps & { meta: RequestMeta; user
     await tx.update(authTokens).set({ usedAt: clock.now() }).where(and(eq(authTokens.userId, user.id), eq(authTokens.kind, 'invite'), isNull(authTokens.usedAt)));
     const token = await issueToken(tx, clock, user.id, 'invite', INVITE_HOURS * 3_600_000);
     await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: inviteMail({ to: user.email, name: user.name, link: linkFor(deps.baseUrl, token), hours: INVITE_HOURS }) });
-    await audit(tx, clock, meta, { action: 'user.invite_resent', targetType: 'user', targetId: user.id });
+    await auditRequest({ db: tx, clock, meta, event: { action: 'user.invite_resent', targetType: 'user', targetId: user.id } });
   });
 }
 
@@ -153,13 +146,13 @@ export async function requestPasswordReset(deps: AccountDeps & { meta: RequestMe
   if (keys[1]) await recordAttempt({ db, clock, key: keys[1], policy: policies.mailIp });
   const [user] = await db.select().from(users).where(eq(users.email, email));
   if (!user || user.status !== 'active') {
-    await audit(db, clock, meta, { action: 'password.reset_requested_unknown', actorLabel: email });
+    await auditRequest({ db: db, clock, meta, event: { action: 'password.reset_requested_unknown', actorLabel: email } });
     return;
   }
   await db.transaction(async (tx) => {
     const token = await issueToken(tx, clock, user.id, 'reset', RESET_MINUTES * 60_000);
     await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: resetMail({ to: user.email, name: user.name, link: linkFor(deps.baseUrl, token), minutes: RESET_MINUTES }) });
-    await audit(tx, clock, meta, { action: 'password.reset_requested', targetType: 'user', targetId: user.id, actorLabel: email });
+    await auditRequest({ db: tx, clock, meta, event: { action: 'password.reset_requested', targetType: 'user', targetId: user.id, actorLabel: email } });
   });
 }
 
@@ -185,7 +178,7 @@ export async function setPasswordWithToken(deps: { db: Db; clock: Clock; auth: A
     const [t] = await tx.update(authTokens).set({ usedAt: now }).where(and(eq(authTokens.id, found.token.id), isNull(authTokens.usedAt))).returning();
     if (!t) return false;
     await tx.update(users).set({ passwordHash, passwordChangedAt: now, status: 'active', updatedAt: now }).where(eq(users.id, found.user.id));
-    await audit(tx, clock, meta, { action: found.token.kind === 'invite' ? 'password.set' : 'password.reset', targetType: 'user', targetId: found.user.id, actorLabel: found.user.email });
+    await auditRequest({ db: tx, clock, meta, event: { action: found.token.kind === 'invite' ? 'password.set' : 'password.reset', targetType: 'user', targetId: found.user.id, actorLabel: found.user.email } });
     return true;
   });
   if (!claimed) throw createInvalidTokenError();
@@ -204,12 +197,12 @@ export async function signIn(deps: { db: Db; clock: Clock; auth: Auth; meta: Req
   if (!ok || !user) {
     await recordAttempt({ db, clock, key: keys[0]!, policy: policies.loginAccount });
     if (keys[1]) await recordAttempt({ db, clock, key: keys[1], policy: policies.loginIp });
-    await audit(db, clock, meta, { action: 'login.failed', actorLabel: email, targetType: 'user', targetId: user?.id, after: { reason: !user ? 'unknown_email' : user.status !== 'active' ? `status_${user.status}` : 'bad_password' } });
+    await auditRequest({ db: db, clock, meta, event: { action: 'login.failed', actorLabel: email, targetType: 'user', targetId: user?.id, after: { reason: !user ? 'unknown_email' : user.status !== 'active' ? `status_${user.status}` : 'bad_password' } } });
     throw createInvalidCredentialsError();
   }
   await clearAttempts({ db, key: keys[0]! });
   const { session, cookie } = await deps.auth.createSession(user.id, { ip: meta.ip, userAgent: deps.userAgent });
-  await audit(db, clock, meta, { action: 'login.succeeded', actorId: user.id, targetType: 'user', targetId: user.id });
+  await auditRequest({ db: db, clock, meta, event: { action: 'login.succeeded', actorId: user.id, targetType: 'user', targetId: user.id } });
   return { session, cookie, user };
 }
 
@@ -223,7 +216,7 @@ export async function changePassword(deps: { db: Db; clock: Clock; auth: Auth; m
   const now = clock.now();
   await db.update(users).set({ passwordHash: await hashPassword(deps.next), passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
   await deps.auth.invalidateOthers(user.id, deps.sessionId);
-  await audit(db, clock, meta, { action: 'password.changed', targetType: 'user', targetId: user.id });
+  await auditRequest({ db: db, clock, meta, event: { action: 'password.changed', targetType: 'user', targetId: user.id } });
 }
 
 /** Updates the own profile (name, phone). */
@@ -239,8 +232,7 @@ export async function updateUserAccess(deps: { db: Db; clock: Clock; meta: Reque
   const schema = z.strictObject({ roles: userInputSchema.shape.roles, engineerTier: userInputSchema.shape.engineerTier, unitId: userInputSchema.shape.unitId });
   const parsed = schema.safeParse(deps.input);
   if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
-  const next = { ...parsed.data, engineerTier: parsed.data.roles.includes('engineer') ? (parsed.data.engineerTier ?? 1) : null };
-  if (next.roles.includes('member') && !next.unitId) throw createValidationError({ unitId: '成员单位用户必须选择所属单位。' });
+  const next = applyRoleRules(parsed.data);
   const { db, clock, meta } = deps;
   const [before] = await db.select().from(users).where(eq(users.id, deps.userId));
   if (!before) throw createNotFoundError();
@@ -248,13 +240,13 @@ export async function updateUserAccess(deps: { db: Db; clock: Clock; meta: Reque
     throw createValidationError({ roles: '不能取消自己的系统管理员角色。' });
   await db.transaction(async (tx) => {
     await tx.update(users).set({ roles: next.roles, engineerTier: next.engineerTier, unitId: next.unitId, updatedAt: clock.now() }).where(eq(users.id, before.id));
-    await audit(tx, clock, meta, {
+    await auditRequest({ db: tx, clock, meta, event: {
       action: 'user.roles_changed',
       targetType: 'user',
       targetId: before.id,
       before: { roles: before.roles, engineerTier: before.engineerTier, unitId: before.unitId },
       after: next,
-    });
+    } });
   });
 }
 
@@ -266,7 +258,7 @@ export async function disableUser(deps: { db: Db; clock: Clock; auth: Auth; meta
   if (!before) throw createNotFoundError();
   await db.update(users).set({ status: 'disabled', updatedAt: clock.now() }).where(eq(users.id, before.id));
   await deps.auth.invalidateUser(before.id);
-  await audit(db, clock, meta, { action: 'user.disabled', targetType: 'user', targetId: before.id, before: { status: before.status }, after: { status: 'disabled' } });
+  await auditRequest({ db: db, clock, meta, event: { action: 'user.disabled', targetType: 'user', targetId: before.id, before: { status: before.status }, after: { status: 'disabled' } } });
 }
 
 /** Re-enables a disabled user (as invited if no password was ever set). */
@@ -276,7 +268,7 @@ export async function enableUser(deps: { db: Db; clock: Clock; meta: RequestMeta
   if (!before) throw createNotFoundError();
   const status = before.passwordHash ? 'active' : 'invited';
   await db.update(users).set({ status, updatedAt: clock.now() }).where(eq(users.id, before.id));
-  await audit(db, clock, meta, { action: 'user.enabled', targetType: 'user', targetId: before.id, before: { status: before.status }, after: { status } });
+  await auditRequest({ db: db, clock, meta, event: { action: 'user.enabled', targetType: 'user', targetId: before.id, before: { status: before.status }, after: { status } } });
 }
 
 export const PAGE_SIZE = 20;

@@ -1,4 +1,4 @@
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Db } from '../../../db/client.ts';
 import { sessions, users, type Role, type UserStatus } from '../../../db/schema/index.ts';
@@ -99,6 +99,8 @@ export function createAuth({
     getUserAttributes: (a) => a,
   });
   const maxAgeMs = maxHours * 3_600_000;
+  /** The absolute lifetime, counted from sign-in. */
+  const overAge = (createdAt: Date) => clock.now().getTime() - createdAt.getTime() > maxAgeMs;
 
   return {
     lucia,
@@ -116,7 +118,7 @@ export function createAuth({
       if (!token || token.length > 100) return { user: null, session: null, cookie: null };
       const { user, session } = await lucia.validateSession(hashToken(token));
       if (!session || !user) return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
-      if (user.status !== 'active' || clock.now().getTime() - session.createdAt.getTime() > maxAgeMs) {
+      if (user.status !== 'active' || overAge(session.createdAt)) {
         await lucia.invalidateSession(session.id);
         return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
       }
@@ -129,12 +131,11 @@ export function createAuth({
     async listSessions(userId: string) {
       const now = clock.now();
       const rows = await db.select().from(sessions).where(eq(sessions.userId, userId));
-      return rows.filter((r) => r.expiresAt > now && now.getTime() - r.createdAt.getTime() <= maxAgeMs).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+      return rows.filter((r) => r.expiresAt > now && !overAge(r.createdAt)).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
     },
     /** Ends every session of the user except `keepSessionId`. */
     async invalidateOthers(userId: string, keepSessionId: string) {
-      const rows = await db.select({ id: sessions.id }).from(sessions).where(eq(sessions.userId, userId));
-      for (const r of rows) if (r.id !== keepSessionId) await db.delete(sessions).where(and(eq(sessions.id, r.id), eq(sessions.userId, userId)));
+      await db.delete(sessions).where(and(eq(sessions.userId, userId), ne(sessions.id, keepSessionId)));
     },
     blankCookie: () => lucia.createBlankSessionCookie(),
   };

@@ -29,14 +29,14 @@ export async function syncContentPages({ db, clock, store }: { db: Db; clock: Cl
   const rows = await db.select().from(contentPages).where(inArray(contentPages.url, pages.map((p) => p.url)));
   const known = new Map(rows.map((r) => [r.url, r]));
   const now = clock.now();
-  const fresh = pages.filter((p) => known.get(p.url)?.hash !== p.hash);
+  const fresh = new Set(pages.filter((p) => known.get(p.url)?.hash !== p.hash));
   for (const p of fresh) {
     await db
       .insert(contentPages)
       .values({ url: p.url, file: p.file, hash: p.hash, changedAt: now })
       .onConflictDoUpdate({ target: contentPages.url, set: { file: p.file, hash: p.hash, changedAt: now } });
   }
-  for (const p of pages) changed.set(p.url, fresh.includes(p) ? now : known.get(p.url)!.changedAt);
+  for (const p of pages) changed.set(p.url, fresh.has(p) ? now : known.get(p.url)!.changedAt);
   return changed;
 }
 

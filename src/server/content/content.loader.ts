@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
+import { resolveInsideSync } from '../shared/paths.ts';
 import { parseFrontmatter, type ContentIssue } from './content.frontmatter.ts';
 import { renderMarkdown, type Section, type TocEntry } from './content.render.ts';
 import {
@@ -70,6 +71,11 @@ export interface ContentStore {
   courseware: Courseware[];
   /** Every published page by URL. */
   pages: Map<string, Page>;
+  /**
+   * Each image a published page references (path relative to CONTENT_DIR, forward
+   * slashes), with the strictest access of those pages. An image not here is staff-only.
+   */
+  assets: Map<string, Access>;
   issues: ContentIssue[];
   synonyms: string[][];
   dictionary: string[];
@@ -82,6 +88,7 @@ const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
 export const assetUrl = (file: string) => `/content-files/${file.split('/').map(encodeURIComponent).join('/')}`;
 
+/** The less public of two access levels. */
 export function strictest(a: Access, b: Access): Access {
   return accessLevels.indexOf(a) >= accessLevels.indexOf(b) ? a : b;
 }
@@ -151,29 +158,31 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
     if (!file.endsWith('.md')) continue;
     const c = classify(file);
     if (!c) continue;
-    const bytes = await readFile(path.join(contentDir, file));
-    const hash = createHash('sha256').update(bytes).digest('hex');
-    all.update(`${file}\0${hash}\0`);
-    if (!SLUG.test(c.slug) || (c.manual && !SLUG.test(c.manual))) {
-      issues.push({ file, line: 1, message: 'file and folder names must be lower-case letters, digits and hyphens' });
-      continue;
-    }
-    const fm = parseFrontmatter(bytes.toString('utf8'));
-    if (!fm.ok) {
-      issues.push({ file, line: fm.line, message: fm.message });
-      continue;
-    }
-    const schema: z.ZodType = { manual: manualIndexSchema, chapter: chapterSchema, faq: faqSchema, courseware: coursewareSchema }[c.kind];
-    const result = schema.safeParse(fm.value.data);
-    if (!result.success) {
-      for (const issue of result.error.issues.slice(0, 3)) {
-        const key = String(issue.path[0] ?? '');
-        const where = key ? `${key}: ` : '';
-        issues.push({ file, line: fm.value.keyLines.get(key) ?? 1, message: `${where}${issue.message}` });
+    await perFile(file, issues, async () => {
+      const bytes = await readFile(path.join(contentDir, file));
+      const hash = createHash('sha256').update(bytes).digest('hex');
+      all.update(`${file}\0${hash}\0`);
+      if (!SLUG.test(c.slug) || (c.manual && !SLUG.test(c.manual))) {
+        issues.push({ file, line: 1, message: 'file and folder names must be lower-case letters, digits and hyphens' });
+        return;
       }
-      continue;
-    }
-    parsed.set(file, { file, hash, data: result.data as Record<string, unknown>, body: fm.value.body, bodyLine: fm.value.bodyLine, c });
+      const fm = parseFrontmatter(bytes.toString('utf8'));
+      if (!fm.ok) {
+        issues.push({ file, line: fm.line, message: fm.message });
+        return;
+      }
+      const schema: z.ZodType = { manual: manualIndexSchema, chapter: chapterSchema, faq: faqSchema, courseware: coursewareSchema }[c.kind];
+      const result = schema.safeParse(fm.value.data);
+      if (!result.success) {
+        for (const issue of result.error.issues.slice(0, 3)) {
+          const key = String(issue.path[0] ?? '');
+          const where = key ? `${key}: ` : '';
+          issues.push({ file, line: fm.value.keyLines.get(key) ?? 1, message: `${where}${issue.message}` });
+        }
+        return;
+      }
+      parsed.set(file, { file, hash, data: result.data as Record<string, unknown>, body: fm.value.body, bodyLine: fm.value.bodyLine, c });
+    });
   }
 
   // Manuals need a valid index.md; their chapters are skipped otherwise.
@@ -190,44 +199,50 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
   const chapters: Chapter[] = [];
   const faqs: Faq[] = [];
   const courseware: Courseware[] = [];
+  // The images each rendered page references, by the page's file.
+  const refs = new Map<string, Set<string>>();
 
   for (const p of parsed.values()) {
-    const rendered = renderMarkdown({
-      markdown: p.body,
-      firstLine: p.bodyLine,
-      file: p.file,
-      resolvePage: (f) => urls.get(f) ?? null,
-      resolveAsset: (f) => {
-        if (!ASSET_TYPES.has(path.extname(f).toLowerCase()) || f.startsWith('..')) return null;
-        const full = path.join(contentDir, f);
-        return existsSync(full) && statSync(full).isFile() ? assetUrl(f) : null;
-      },
+    await perFile(p.file, issues, () => {
+      const used = new Set<string>();
+      const rendered = renderMarkdown({
+        markdown: p.body,
+        firstLine: p.bodyLine,
+        file: p.file,
+        resolvePage: (f) => urls.get(f) ?? null,
+        resolveAsset: (f) => {
+          if (!isAssetFile(contentDir, f)) return null;
+          used.add(f);
+          return assetUrl(f);
+        },
+      });
+      if (rendered.issues.length) {
+        for (const i of rendered.issues) issues.push({ file: p.file, line: i.line, message: i.message });
+        return;
+      }
+      refs.set(p.file, used);
+      const d = p.data;
+      const base = {
+        file: p.file,
+        url: urls.get(p.file)!,
+        title: d.title as string,
+        hash: p.hash,
+        updated: d.updated as Date | undefined,
+        tags: (d.tags as string[] | undefined) ?? [],
+        html: rendered.html,
+        toc: rendered.toc,
+        sections: rendered.sections,
+      };
+      if (p.c.kind === 'manual') {
+        manuals.set(p.c.slug, { ...base, kind: 'manual', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, order: d.order as number, chapters: [] });
+      } else if (p.c.kind === 'chapter') {
+        chapters.push({ ...base, kind: 'chapter', manual: p.c.manual!, slug: p.c.slug, access: (d.access as Access | undefined) ?? 'public', order: (d.order as number | undefined) ?? p.c.order ?? 100 });
+      } else if (p.c.kind === 'faq') {
+        faqs.push({ ...base, kind: 'faq', slug: p.c.slug, access: d.access as Access, category: d.category as string, order: d.order as number });
+      } else {
+        courseware.push({ ...base, kind: 'courseware', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, audience: d.audience as string });
+      }
     });
-    if (rendered.issues.length) {
-      for (const i of rendered.issues) issues.push({ file: p.file, line: i.line, message: i.message });
-      continue;
-    }
-    const d = p.data;
-    const base = {
-      file: p.file,
-      url: urls.get(p.file)!,
-      title: d.title as string,
-      hash: p.hash,
-      updated: d.updated as Date | undefined,
-      tags: (d.tags as string[] | undefined) ?? [],
-      html: rendered.html,
-      toc: rendered.toc,
-      sections: rendered.sections,
-    };
-    if (p.c.kind === 'manual') {
-      manuals.set(p.c.slug, { ...base, kind: 'manual', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, order: d.order as number, chapters: [] });
-    } else if (p.c.kind === 'chapter') {
-      chapters.push({ ...base, kind: 'chapter', manual: p.c.manual!, slug: p.c.slug, access: (d.access as Access | undefined) ?? 'public', order: (d.order as number | undefined) ?? p.c.order ?? 100 });
-    } else if (p.c.kind === 'faq') {
-      faqs.push({ ...base, kind: 'faq', slug: p.c.slug, access: d.access as Access, category: d.category as string, order: d.order as number });
-    } else {
-      courseware.push({ ...base, kind: 'courseware', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, audience: d.audience as string });
-    }
   }
 
   for (const ch of chapters) {
@@ -251,7 +266,36 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
 
   const synonyms = await loadSynonyms(contentDir, issues, all);
   const dictionary = await loadDictionary(contentDir, all);
-  return { manuals: manualList, faqs, courseware, pages, issues, synonyms, dictionary, hash: all.digest('hex') };
+  const assets = assetAccess(pages.values(), refs);
+  return { manuals: manualList, faqs, courseware, pages, assets, issues, synonyms, dictionary, hash: all.digest('hex') };
+}
+
+/**
+ * Runs one file's step. Whatever it throws becomes that file's issue, so a bad
+ * file is always skipped with its file:line error and the rest still loads.
+ */
+async function perFile(file: string, issues: ContentIssue[], step: () => Promise<void> | void): Promise<void> {
+  try {
+    await step();
+  } catch (err) {
+    issues.push({ file, line: 1, message: `cannot load: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+/** Whether `file` (relative to CONTENT_DIR) is an image that really lies inside CONTENT_DIR, symlinks resolved. */
+function isAssetFile(contentDir: string, file: string): boolean {
+  if (!ASSET_TYPES.has(path.extname(file).toLowerCase())) return false;
+  const real = resolveInsideSync(contentDir, file);
+  return real !== null && statSync(real, { throwIfNoEntry: false })?.isFile() === true;
+}
+
+/** Each referenced image's access: the strictest of the published pages that reference it. */
+function assetAccess(pages: Iterable<Page>, refs: Map<string, Set<string>>): Map<string, Access> {
+  const assets = new Map<string, Access>();
+  for (const page of pages) {
+    for (const file of refs.get(page.file) ?? []) assets.set(file, strictest(assets.get(file) ?? page.access, page.access));
+  }
+  return assets;
 }
 
 async function loadSynonyms(contentDir: string, issues: ContentIssue[], all: ReturnType<typeof createHash>): Promise<string[][]> {

@@ -102,6 +102,15 @@ function isRelative(href: string): boolean {
   return !/^[a-z][a-z0-9+.-]*:/i.test(href) && !href.startsWith('/') && !href.startsWith('#') && !href.startsWith('//');
 }
 
+/** A relative link's path with %-escapes decoded, or null when an escape is malformed. */
+function decodePath(href: string): string | null {
+  try {
+    return decodeURI(href);
+  } catch {
+    return null;
+  }
+}
+
 function plainText(html: string): string {
   return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} })
     .replace(/&nbsp;/g, ' ')
@@ -122,6 +131,7 @@ export function renderMarkdown(input: RenderInput): Rendered {
     return input.firstLine + (i < 0 ? 0 : input.markdown.slice(0, i).split('\n').length - 1);
   };
   const dir = path.dirname(input.file);
+  const badEscape = (href: string) => void issues.push({ line: lineOf(`](${href}`), message: `bad link ${href}: malformed %-escape` });
 
   // Marked copies these onto its own renderer, so `this` is that renderer (with its parser).
   const baseLink = Renderer.prototype.link;
@@ -135,8 +145,12 @@ export function renderMarkdown(input: RenderInput): Rendered {
     if (!isRelative(token.href)) return baseLink.call(this, token);
     const [target = '', anchor] = token.href.split('#');
     if (!target.endsWith('.md')) return baseLink.call(this, token);
-    const file = path.normalize(path.join(dir, decodeURI(target)));
-    const url = input.resolvePage(file);
+    const decoded = decodePath(target);
+    if (decoded === null) {
+      badEscape(token.href);
+      return baseLink.call(this, { ...token, href: '#' });
+    }
+    const url = input.resolvePage(path.normalize(path.join(dir, decoded)));
     if (!url) {
       issues.push({ line: lineOf(`](${token.href}`), message: `broken link to ${token.href}` });
       return baseLink.call(this, { ...token, href: '#' });
@@ -145,8 +159,12 @@ export function renderMarkdown(input: RenderInput): Rendered {
   };
   renderer.image = function (token: Tokens.Image) {
     if (!isRelative(token.href)) return baseImage.call(this, token);
-    const file = path.normalize(path.join(dir, decodeURI(token.href)));
-    const url = input.resolveAsset(file);
+    const decoded = decodePath(token.href);
+    if (decoded === null) {
+      badEscape(token.href);
+      return '';
+    }
+    const url = input.resolveAsset(path.normalize(path.join(dir, decoded)));
     if (!url) {
       issues.push({ line: lineOf(`](${token.href}`), message: `missing image ${token.href}` });
       return '';

@@ -1,3 +1,5 @@
+import { symlinkSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chapter, manualIndex, writeContent } from '../../../tests/helpers/content.ts';
 import { formatIssue, loadContent } from './content.loader.ts';
@@ -118,6 +120,88 @@ describe('content loader', () => {
       'manuals/ops/01-a.md': chapter('甲', '正文', 'access: public\n'),
     });
     expect((await loadContent(dir)).pages.get('/manuals/ops/a')!.access).toBe('staff');
+  });
+
+  it('gives each image the strictest access of the pages that reference it, and leaves unreferenced ones out', async () => {
+    const png = 'png';
+    const dir = writeContent({
+      'faq/internal.md': '---\ntitle: 内部？\naccess: staff\n---\n![图](images/internal.png)\n',
+      'faq/open.md': '---\ntitle: 公开？\n---\n![图](images/shared.png)\n',
+      'faq/member.md': '---\ntitle: 会员？\naccess: member\n---\n![图](images/member.png)\n',
+      'courseware/ops.md': '---\ntitle: 运维培训\naccess: staff\n---\n![图](../faq/images/shared.png)\n',
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-open.md': chapter('公开', '![图](images/open.png)'),
+      'manuals/m/02-staff.md': chapter('内部', '![图](images/staff.png)', 'access: staff\n'),
+      'manuals/ops/index.md': manualIndex('运维手册', 'access: staff\n'),
+      'manuals/ops/01-a.md': chapter('甲', '![图](images/a.png)', 'access: public\n'),
+      'faq/images/internal.png': png,
+      'faq/images/shared.png': png,
+      'faq/images/member.png': png,
+      'faq/images/unused.png': png,
+      'manuals/m/images/open.png': png,
+      'manuals/m/images/staff.png': png,
+      'manuals/ops/images/a.png': png,
+    });
+    const store = await loadContent(dir);
+    expect(store.issues).toEqual([]);
+    expect(Object.fromEntries(store.assets)).toEqual({
+      'faq/images/internal.png': 'staff',
+      'faq/images/shared.png': 'staff',
+      'faq/images/member.png': 'member',
+      'manuals/m/images/open.png': 'public',
+      'manuals/m/images/staff.png': 'staff',
+      'manuals/ops/images/a.png': 'staff',
+    });
+  });
+
+  it('counts only published pages: an image of a skipped page is not given its access', async () => {
+    const dir = writeContent({
+      'faq/broken.md': '---\ntitle: 坏的\n---\n![图](images/a.png) [断](missing.md)\n',
+      'faq/images/a.png': 'png',
+    });
+    const store = await loadContent(dir);
+    expect(store.pages.has('/faq/broken')).toBe(false);
+    expect(store.assets.has('faq/images/a.png')).toBe(false);
+  });
+
+  it('reports an image symlinked to a file outside CONTENT_DIR as missing, and never serves it', async () => {
+    const secret = writeContent({ 'meili-master-key': 'top-secret' });
+    const dir = writeContent({ 'faq/q.md': '---\ntitle: 问？\n---\n答。\n\n![x](x.png)\n', 'faq/ok.md': '---\ntitle: 好？\n---\n好。\n' });
+    symlinkSync(path.join(secret, 'meili-master-key'), path.join(dir, 'faq/x.png'));
+    const store = await loadContent(dir);
+    expect(store.issues.map(formatIssue)).toEqual(['faq/q.md:6: missing image x.png']);
+    expect(store.pages.has('/faq/q')).toBe(false);
+    expect(store.pages.has('/faq/ok')).toBe(true);
+    expect(store.assets.size).toBe(0);
+  });
+
+  it('serves an image symlinked to another file inside CONTENT_DIR', async () => {
+    const dir = writeContent({ 'faq/q.md': '---\ntitle: 问？\n---\n![x](x.png)\n', 'shared/logo.png': 'png' });
+    symlinkSync(path.join(dir, 'shared/logo.png'), path.join(dir, 'faq/x.png'));
+    const store = await loadContent(dir);
+    expect(store.issues).toEqual([]);
+    expect(store.pages.get('/faq/q')!.html).toContain('<img src="/content-files/faq/x.png"');
+    expect(store.assets.get('faq/x.png')).toBe('public');
+  });
+
+  it('skips a file with a malformed %-escape in a link or an image, naming file and line, and loads the rest', async () => {
+    const dir = writeContent({
+      'faq/image.md': '---\ntitle: 图？\n---\n答。\n\n![x](%E0%A4%A.png)\n',
+      'faq/link.md': '---\ntitle: 链？\n---\n见[甲](%E0%A4%A.md#节)。\n',
+      'faq/ok.md': '---\ntitle: 好？\n---\n好。\n',
+    });
+    const store = await loadContent(dir);
+    expect(store.issues.map(formatIssue)).toEqual(['faq/image.md:6: bad link %E0%A4%A.png: malformed %-escape', 'faq/link.md:4: bad link %E0%A4%A.md#节: malformed %-escape']);
+    expect([...store.pages.keys()]).toEqual(['/faq/ok']);
+  });
+
+  it('turns anything a file throws into an issue on its first line, and loads the rest', async () => {
+    // yaml refuses to expand this alias bomb (a billion laughs) by throwing.
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]'];
+    const dir = writeContent({ 'faq/bomb.md': `---\ntitle: 炸？\n${bomb.join('\n')}\n---\n答。\n`, 'faq/ok.md': '---\ntitle: 好？\n---\n好。\n' });
+    const store = await loadContent(dir);
+    expect(store.issues.map(formatIssue)).toEqual([expect.stringMatching(/^faq\/bomb\.md:1: cannot load: .*alias/)]);
+    expect([...store.pages.keys()]).toEqual(['/faq/ok']);
   });
 
   it('reads synonyms and the dictionary, and reports a malformed synonyms file', async () => {

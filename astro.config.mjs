@@ -17,6 +17,8 @@ function allowedDomains() {
 
 export default defineConfig({
   output: 'server',
+  // scripts/build-state.ts: DAYI_BUILD_DIR puts a build with other baked values beside dist/.
+  outDir: process.env.DAYI_BUILD_DIR || './dist',
   adapter: node({ mode: 'standalone' }),
   security: { checkOrigin: true, allowedDomains: allowedDomains() },
   server: { host: true, port: 4321 },

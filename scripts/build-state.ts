@@ -16,14 +16,22 @@ function newestMtime(p: string): number {
   return newest;
 }
 
+/**
+ * Where the build lives: `dist/`, or `DAYI_BUILD_DIR` — so a build with other
+ * baked values (a proxy test's PUBLIC_URL) can sit beside the usual one.
+ */
+export function buildDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  return env.DAYI_BUILD_DIR ? path.resolve(root, env.DAYI_BUILD_DIR) : path.join(root, 'dist');
+}
+
 function bakedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(BAKED_ENV.map((k) => [k, env[k] ?? '']));
 }
 
 /** Why the build in `root/dist` cannot be used as is, or null when it can. */
 export function buildStaleReason(root: string, env: NodeJS.ProcessEnv = process.env): string | null {
-  const entry = path.join(root, 'dist', 'server', 'entry.mjs');
-  const stampFile = path.join(root, 'dist', '.dayi-build.json');
+  const entry = path.join(buildDir(root, env), 'server', 'entry.mjs');
+  const stampFile = path.join(buildDir(root, env), '.dayi-build.json');
   if (!existsSync(entry) || !existsSync(stampFile)) return 'no build yet';
   const builtAt = statSync(stampFile).mtimeMs;
   const newest = Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))));
@@ -43,7 +51,7 @@ export function build(root: string, env: NodeJS.ProcessEnv = process.env): void 
     env: { ...env, ASTRO_TELEMETRY_DISABLED: '1' },
   });
   if (result.status !== 0) throw new Error(`astro build failed (exit ${result.status ?? result.signal})`);
-  writeFileSync(path.join(root, 'dist', '.dayi-build.json'), JSON.stringify(bakedEnv(env)));
+  writeFileSync(path.join(buildDir(root, env), '.dayi-build.json'), JSON.stringify(bakedEnv(env)));
 }
 
 /** Builds when the build is missing or older than the sources; returns whether it built. */

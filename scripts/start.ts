@@ -3,16 +3,19 @@
  * config, migrations, search engine, job workers — and only then listens.
  */
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { seedDemoAccounts } from '../src/server/auth/demo.seed.ts';
 import { ConfigError, loadConfig } from '../src/server/config/config.ts';
+import { trustedProxyList } from '../src/server/http/client-address.ts';
+import { createFrontHandler } from '../src/server/http/front.ts';
+import { linkBase } from '../src/server/http/public-url.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
 import { appRoot } from '../src/server/shared/paths.ts';
 import { createLogger } from '../src/server/shared/logger.ts';
-import { ensureBuild } from './build-state.ts';
+import { buildDir, ensureBuild } from './build-state.ts';
 
 function fail(message: string): never {
   console.error(message);
@@ -50,21 +53,24 @@ process.env.ASTRO_NODE_AUTOSTART = 'disabled';
 process.env.ASTRO_NODE_LOGGING = 'disabled';
 process.env.HOST = config.host;
 process.env.PORT = String(config.port);
-const entry = (await import(pathToFileURL(path.join(root, 'dist', 'server', 'entry.mjs')).href)) as {
-  startServer(): { server: { server: Server; stop(): Promise<void> } };
+const entry = (await import(pathToFileURL(path.join(buildDir(root), 'server', 'entry.mjs')).href)) as {
+  handler(req: IncomingMessage, res: ServerResponse): void;
 };
-const { server } = entry.startServer();
+// Our own listener in front of the adapter's handler: body limits, methods and the client address (src/server/http/front.ts).
+const server = createServer(createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies) }, entry.handler));
 await new Promise<void>((resolve, reject) => {
-  server.server.once('listening', resolve);
-  server.server.once('error', reject);
+  server.once('listening', resolve);
+  server.once('error', reject);
+  server.listen(config.port, config.host);
 }).catch((e: NodeJS.ErrnoException) => {
   log.fatal({ code: e.code }, `cannot listen on ${config.host}:${config.port}: ${e.message}`);
   void shutdownRuntime(runtime).finally(() => process.exit(1));
 });
 
-const { port } = server.server.address() as AddressInfo;
-const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-console.log(`\n  Dayi 答疑 is running: ${config.publicUrl ?? `http://${shownHost}:${port}`}`);
+const { port } = server.address() as AddressInfo;
+runtime.publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port });
+console.log(`\n  Dayi 答疑 is running: ${runtime.publicBase}`);
+if (!config.publicUrl) console.log('  Links in mail use this address; set PUBLIC_URL if users open Dayi by another one.');
 if (config.usesEmbeddedState) console.log(`  Embedded data: ${config.dataDir}`);
 if (config.database.kind === 'pglite' && config.nodeEnv !== 'production') {
   const demo = await seedDemoAccounts({ db: runtime.database.db, clock: runtime.clock });
@@ -83,7 +89,10 @@ async function stop(signal: string) {
   log.info({ signal }, 'shutting down');
   const force = setTimeout(() => process.exit(1), 20_000);
   force.unref();
-  await server.stop().catch(() => {});
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
   await shutdownRuntime(runtime);
   process.exit(0);
 }

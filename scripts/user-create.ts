@@ -10,9 +10,11 @@ import { openDatabase } from '../db/client.ts';
 import { runMigrations } from '../db/migrate.ts';
 import { units } from '../db/schema/index.ts';
 import { createAuth } from '../src/server/auth/auth.sessions.ts';
-import { createUser, setPasswordWithToken } from '../src/server/auth/users.usecases.ts';
+import { setPasswordWithToken } from '../src/server/auth/account.usecases.ts';
+import { createUser } from '../src/server/auth/users.usecases.ts';
 import { ConfigError, loadConfig } from '../src/server/config/config.ts';
 import { startJobs } from '../src/server/jobs/jobs.ts';
+import { linkBase } from '../src/server/http/public-url.ts';
 import { acquireDataDirLock, DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { systemClock } from '../src/server/shared/clock.ts';
 import { isAppError } from '../src/server/shared/errors.ts';
@@ -70,7 +72,7 @@ try {
         if (!u) throw new Error(`No unit with code ${args.unit}`);
         unitId = u.id;
       }
-      const baseUrl = config.publicUrl ?? `http://localhost:${config.port}`;
+      const baseUrl = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
       const meta = { actor: null, ip: null, requestId: 'cli:user:create' };
       const password = args['password-stdin'] ? await readStdin() : null;
       const { user, link } = await createUser({

@@ -4,7 +4,8 @@ import { routeRules } from './server/auth/auth.routes.ts';
 import { SESSION_COOKIE } from './server/auth/auth.sessions.ts';
 import { ensureRuntime } from './server/runtime/ensure.ts';
 import { VISITOR_COOKIE } from './server/shared/cookies.ts';
-import { createNotFoundError, errorResponse } from './server/shared/errors.ts';
+import { CLIENT_ADDRESS_HEADER, behindFront } from './server/http/front.ts';
+import { createNotFoundError, createValidationError, errorResponse, isAppError } from './server/shared/errors.ts';
 import { newId } from './server/shared/ids.ts';
 
 const securityHeaders: Record<string, string> = {
@@ -18,6 +19,19 @@ const securityHeaders: Record<string, string> = {
 };
 
 const json = (status: number, code: string, message: string) => Response.json({ error: { code, message } }, { status });
+
+/** A NUL character anywhere in the query: no field may hold one (PostgreSQL text cannot), so refuse it at the door. */
+const hasNul = (url: URL) => url.pathname.includes('%00') || [...url.searchParams].some(([k, v]) => k.includes('\0') || v.includes('\0'));
+
+/** Who is calling: resolved once by the front handler of the built server (src/server/http/front.ts); Astro's own value in `astro dev`. */
+function clientAddress(ctx: { request: Request; clientAddress: string }): string | null {
+  if (behindFront()) return ctx.request.headers.get(CLIENT_ADDRESS_HEADER);
+  try {
+    return ctx.clientAddress;
+  } catch {
+    return null; // prerendering or an adapter without addresses
+  }
+}
 
 /**
  * Resolves the runtime, the session and per-request facts once (pages read only
@@ -37,13 +51,7 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
   }
   const { runtime } = ctx.locals;
   ctx.locals.requestId = requestId;
-  let ip: string | null = null;
-  try {
-    ip = ctx.clientAddress;
-  } catch {
-    ip = null; // prerendering or an adapter without addresses
-  }
-  ctx.locals.clientIp = ip;
+  ctx.locals.clientIp = clientAddress(ctx);
   const visitor = ctx.cookies.get(VISITOR_COOKIE)?.value;
   ctx.locals.visitorId = visitor && /^[A-Za-z0-9_-]{16,64}$/.test(visitor) ? visitor : null;
 
@@ -65,11 +73,20 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
     else response = ctx.redirect(`/login?next=${encodeURIComponent(ctx.url.pathname + ctx.url.search)}`, 303);
   } else {
     try {
+      if (hasNul(ctx.url)) throw createValidationError({ query: '请求参数中含有无效字符。' }, '请求中含有无效字符。');
       response = await next();
     } catch (err) {
-      // API routes answer { error } JSON; pages fall through to Astro's 500 page.
-      if (!isApi) throw err;
-      response = errorResponse(err, runtime.log);
+      // Thrown errors never reach Astro's own logger (it prints failed queries with their parameters).
+      if (isApi) response = errorResponse(err, runtime.log);
+      else {
+        if (!isAppError(err)) runtime.log.error({ err, requestId }, 'unhandled error');
+        const failure = isAppError(err) ? { status: err.status, message: err.message } : { status: 500, message: null };
+        ctx.locals.failure = failure;
+        // A fresh GET: the failed request's body may have been read already, and Astro cannot rewrite such a request.
+        const page = await ctx.rewrite(new Request(new URL('/500', ctx.url), { headers: ctx.request.headers }));
+        // Astro answers its /500 route with 500 whatever the page sets; a bad request keeps its own status.
+        response = new Response(page.body, { status: failure.status, headers: page.headers });
+      }
     }
   }
   if (isApi && response.status === 404 && !response.headers.get('content-type')?.includes('json')) {
@@ -83,6 +100,9 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
   try {
     response.headers.set('X-Request-Id', requestId);
     for (const [k, v] of Object.entries(securityHeaders)) if (!response.headers.has(k)) response.headers.set(k, v);
+    if (runtime.config.secureCookies) response.headers.set('Strict-Transport-Security', 'max-age=31536000');
+    const type = response.headers.get('content-type');
+    if (type && /^text\/(html|plain)$/i.test(type.trim())) response.headers.set('Content-Type', `${type.trim()}; charset=utf-8`);
     if (user) response.headers.set('Cache-Control', 'private, no-store');
   } catch {
     /* immutable headers */

@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { simpleParser } from 'mailparser';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeRules } from '../../src/server/auth/auth.routes.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { demoPasswords, keptMailTo } from '../helpers/http.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
 type Role = 'anonymous' | 'member' | 'engineer' | 'trainer' | 'admin';
@@ -43,8 +43,7 @@ const passwords: Record<string, string> = {};
 beforeAll(async () => {
   // Embedded demo mode (PGlite, not production) seeds one account per role and prints them once.
   ({ server, stop } = await startTestServer({ DATABASE_URL: undefined }));
-  for (let i = 0; i < 100 && !server.output().includes('admin@demo.dayi'); i++) await new Promise((r) => setTimeout(r, 100));
-  for (const m of server.output().matchAll(/^\s+(\S+@demo\.dayi)\s+(\S+)/gm)) passwords[m[1]!] = m[2]!;
+  Object.assign(passwords, await demoPasswords(server));
   for (const role of roles.filter((r): r is Exclude<Role, 'anonymous'> => r !== 'anonymous')) {
     const res = await fetch(`${server.url}/login`, {
       method: 'POST',
@@ -151,26 +150,7 @@ describe('accounts end to end over HTTP', () => {
       body,
     });
 
-  /** The text of the newest kept mail to `address` (DATA_DIR/mail/*.eml), parsed as a mail client would. */
-  async function mailTo(address: string): Promise<string> {
-    const dir = path.join(server.dataDir, 'mail');
-    for (let i = 0; i < 100; i++) {
-      const files = (() => {
-        try {
-          return readdirSync(dir).filter((f) => f.endsWith('.eml'));
-        } catch {
-          return [];
-        }
-      })();
-      for (const f of files) {
-        const mail = await simpleParser(readFileSync(path.join(dir, f)));
-        const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-        if (to.some((a) => a.value.some((v) => v.address === address))) return `${mail.subject}\n${mail.text}`;
-      }
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`no mail to ${address}`);
-  }
+  const mailTo = (address: string) => keptMailTo(server.dataDir, address);
   const linkIn = (text: string) => /(\/password\/set\?token=[A-Za-z0-9_-]+)/.exec(text)![1]!;
 
   it('an admin invites a user, who sets a password from the mailed link and signs in', async () => {
@@ -189,20 +169,76 @@ describe('accounts end to end over HTTP', () => {
     expect(login.status).toBe(303);
   });
 
-  it('imports users from an uploaded CSV, and lists every bad line without importing any', async () => {
-    const good = new FormData();
-    good.set('action', 'import');
-    good.set('file', new Blob(['\uFEFF单位,姓名,邮箱,角色\nDEMO,吴七,wu7@example.cn,成员单位用户\n,郑八,zheng8@vendor.cn,专家工程师\n'], { type: 'text/csv' }), 'users.csv');
-    const ok = await post('/admin/users', 'admin', good);
+  const upload = (bytes: BlobPart) => {
+    const form = new FormData();
+    form.set('action', 'import');
+    form.set('file', new Blob([bytes], { type: 'text/csv' }), 'users.csv');
+    return post('/admin/users', 'admin', form);
+  };
+  /** The fields of the confirm form on a preview page, as the browser posts them back (multipart). */
+  function confirmFields(html: string): FormData {
+    const at = html.indexOf('value="import-confirm"');
+    expect(at).toBeGreaterThan(-1);
+    const form = html.slice(html.lastIndexOf('<form', at), html.indexOf('</form>', at));
+    const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&amp;/g, '&');
+    expect(form).toContain('enctype="multipart/form-data"');
+    const fields = new FormData();
+    for (const m of form.matchAll(/<input type="hidden" name="(\w+)" value="([^"]*)"/g)) fields.set(m[1]!, unescape(m[2]!));
+    return fields;
+  }
+  const listed = async (q: string) => (await get(`/admin/users?q=${encodeURIComponent(q)}`, 'admin')).text();
+
+  it('previews an uploaded CSV as decoded, imports nothing before the admin confirms, then imports it', async () => {
+    const res = await upload('\uFEFF单位,姓名,邮箱,角色\nDEMO,吴七,wu7@example.cn,成员单位用户\n,郑八,zheng8@vendor.cn,专家工程师\n');
+    expect(res.status).toBe(200);
+    const preview = await res.text();
+    for (const shown of ['导入预览', '文件编码：UTF-8', '共 2 个用户可导入', '吴七', 'wu7@example.cn', '郑八', '值班工程师（二线）', '确认导入']) expect(preview).toContain(shown);
+    expect(preview).not.toContain('已导入');
+    expect(await listed('wu7')).not.toContain('wu7@example.cn');
+
+    const ok = await post('/admin/users', 'admin', confirmFields(preview));
+    expect(ok.status).toBe(200);
     expect(await ok.text()).toContain('已导入 2 个用户');
-    const bad = new FormData();
-    bad.set('action', 'import');
-    bad.set('file', new Blob(['name,email,roles,unit\n王九,wang9@example.cn,member,DEMO\n冯十,bad-address,member,DEMO\n'], { type: 'text/csv' }), 'users.csv');
-    const rejected = await post('/admin/users', 'admin', bad);
+    expect(await listed('wu7')).toContain('wu7@example.cn');
+    expect(await mailTo('zheng8@vendor.cn')).toContain('郑八，您好');
+  });
+
+  it('shows 郑叶 and 谢霞 of a GB18030 file as written, not as the UTF-8 reading of the same bytes', async () => {
+    const ascii = (s: string) => [...Buffer.from(s)];
+    // 郑叶 D6A3 D2B6 and 谢霞 D0BB CFBC in GB18030; as UTF-8 the same bytes read “֣Ҷ” and “лϼ”.
+    const bytes = new Uint8Array([
+      ...ascii('name,email,roles\r\n'), 0xd6, 0xa3, 0xd2, 0xb6, ...ascii(',zheng.ye@vendor.cn,trainer\r\n'),
+      0xd0, 0xbb, 0xcf, 0xbc, ...ascii(',xie.xia@vendor.cn,trainer\r\n'),
+    ]);
+    const preview = await (await upload(bytes)).text();
+    for (const shown of ['文件编码：GB18030（GBK）', '郑叶', '谢霞']) expect(preview).toContain(shown);
+    for (const misread of ['֣Ҷ', 'лϼ']) expect(preview).not.toContain(misread);
+    expect(await listed('zheng.ye')).not.toContain('zheng.ye@vendor.cn');
+
+    expect(await (await post('/admin/users', 'admin', confirmFields(preview))).text()).toContain('已导入 2 个用户');
+    expect(await listed('zheng.ye')).toContain('郑叶');
+    expect(await mailTo('zheng.ye@vendor.cn')).toContain('郑叶，您好');
+  });
+
+  it('lists every bad line of an upload without a confirm button, and imports none', async () => {
+    const rejected = await upload('name,email,roles,unit\n王九,wang9@example.cn,member,DEMO\n冯十,bad-address,member,DEMO\n');
     expect(rejected.status).toBe(400);
     const html = await rejected.text();
-    expect(html).toContain('第 3 行');
-    expect((await (await get('/admin/users?q=wang9', 'admin')).text())).not.toContain('wang9@example.cn');
+    expect(html).toContain('第 3 行：邮箱“bad-address”格式不正确');
+    expect(html).not.toContain('确认导入');
+    expect(await listed('wang9')).not.toContain('wang9@example.cn');
+  });
+
+  it('refuses a file in neither UTF-8 nor GB18030, and checks posted-back text again on confirm', async () => {
+    const unreadable = await upload(new Uint8Array([...Buffer.from('name,email,roles\n'), 0xff, ...Buffer.from(',feng@vendor.cn,trainer\n')]));
+    expect(unreadable.status).toBe(400);
+    expect(await unreadable.text()).toContain('无法识别文件编码');
+
+    const forged = new URLSearchParams({ action: 'import-confirm', encoding: 'utf-8', text: 'name,email,roles\n冯十一,feng11@vendor.cn,老板\n' });
+    const refused = await post('/admin/users', 'admin', forged);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('第 2 行：角色“老板”无法识别');
+    expect(await listed('feng11')).not.toContain('feng11@vendor.cn');
   });
 
   it('says the same after "忘记密码" whether or not the address exists', async () => {

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { appRoot } from '../../src/server/shared/paths.ts';
 
 const made: string[] = [];
 
@@ -10,6 +11,18 @@ const made: string[] = [];
  */
 export function tempDir(prefix: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  made.push(dir);
+  return dir;
+}
+
+/**
+ * A fresh directory for a separate build (DAYI_BUILD_DIR) inside the checkout,
+ * where the build's imports still find node_modules; removed like tempDir's.
+ */
+export function tempBuildDir(): string {
+  const base = path.join(appRoot(), 'dist-tests');
+  mkdirSync(base, { recursive: true });
+  const dir = mkdtempSync(path.join(base, 'build-'));
   made.push(dir);
   return dir;
 }

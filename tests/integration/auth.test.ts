@@ -4,14 +4,12 @@ import { auditEvents, authTokens, mailOutbox, rateLimits, sessions, users } from
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/server/auth/auth.passwords.ts';
 import { createAuth, type Auth } from '../../src/server/auth/auth.sessions.ts';
 import { createUnit } from '../../src/server/auth/units.usecases.ts';
+import { changePassword, requestPasswordReset, setPasswordWithToken, signIn, updateProfile } from '../../src/server/auth/account.usecases.ts';
 import {
-  changePassword,
   createUser,
   disableUser,
   importUsersCsv,
-  requestPasswordReset,
-  setPasswordWithToken,
-  signIn,
+  previewUsersCsv,
   updateUserAccess,
   type AccountDeps,
 } from '../../src/server/auth/users.usecases.ts';
@@ -46,6 +44,11 @@ async function activeUser(roles: string[] = ['engineer']) {
   const { user, link } = await createUser({ ...deps, meta, input: { name: `用户${n}`, email, roles } });
   await setPasswordWithToken({ db: deps.db, clock, auth, meta, token: new URL(link).searchParams.get('token')!, password: PASSWORD });
   return { id: user.id, email };
+}
+/** The tokens of the reset links mailed to `email`, oldest first. */
+async function resetTokensFor(email: string): Promise<string[]> {
+  const mails = (await deps.db.select().from(mailOutbox).where(eq(mailOutbox.kind, 'account.reset')).orderBy(mailOutbox.createdAt, mailOutbox.id)).filter((m) => m.to.includes(email));
+  return mails.map((m) => /token=([A-Za-z0-9_-]+)/.exec(m.text)![1]!);
 }
 const login = (email: string, password = PASSWORD, ip = '10.0.0.9') =>
   signIn({ db: deps.db, clock, auth, meta: { ...meta, ip }, email, password, userAgent: 'vitest' });
@@ -109,17 +112,40 @@ describe('sessions', () => {
     await expect(login(u.email)).rejects.toMatchObject({ status: 401 });
   });
 
-  it('ends the other sessions when the password changes, keeping the current one', async () => {
+  it('ends every other session when the password changes, and gives this browser a new token', async () => {
     const u = await activeUser();
     const here = await login(u.email);
     const elsewhere = await login(u.email);
     const actor = (await auth.validate(here.cookie.value)).user!;
-    await expect(changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, sessionId: here.session.id, current: 'wrong password!!', next: 'another long password' })).rejects.toMatchObject({ status: 400, fields: { current: expect.any(String) } });
-    await changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, sessionId: here.session.id, current: PASSWORD, next: 'another long password' });
-    expect((await auth.validate(here.cookie.value)).user?.id).toBe(u.id);
+    const change = (current: string) => changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, current, next: 'another long password', userAgent: 'vitest' });
+    await expect(change('wrong password!!')).rejects.toMatchObject({ status: 400, fields: { current: expect.any(String) } });
+    const { cookie } = await change(PASSWORD);
+    expect(cookie.value).not.toBe(here.cookie.value);
+    expect((await auth.validate(cookie.value)).user?.id).toBe(u.id);
+    // The token this browser had before is rotated: whoever copied it is out too.
+    expect((await auth.validate(here.cookie.value)).user).toBeNull();
     expect((await auth.validate(elsewhere.cookie.value)).user).toBeNull();
     await expect(login(u.email)).rejects.toMatchObject({ status: 401 });
     await expect(login(u.email, 'another long password')).resolves.toBeTruthy();
+  });
+
+  it('throttles guesses of the current password like sign-ins, keyed to the account', async () => {
+    const u = await activeUser();
+    const here = await login(u.email);
+    const actor = (await auth.validate(here.cookie.value)).user!;
+    const change = (current: string) => changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, current, next: 'another long password', userAgent: 'vitest' });
+    for (let i = 0; i < 5; i++) await expect(change(`wrong guess ${i}!!`)).rejects.toMatchObject({ status: 400 });
+    await expect(change(PASSWORD)).rejects.toMatchObject({ status: 429 });
+    clock.advance(31_000);
+    await expect(change(PASSWORD)).resolves.toMatchObject({ cookie: expect.anything() });
+  });
+
+  it('sets the session cookie without Max-Age or Expires, so it ends with the browser', async () => {
+    const u = await activeUser();
+    const { cookie } = await login(u.email);
+    expect(cookie.attributes).not.toHaveProperty('maxAge');
+    expect(cookie.attributes).not.toHaveProperty('expires');
+    expect(cookie.attributes).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
   });
 });
 
@@ -133,6 +159,27 @@ describe('invite and reset links', () => {
     await setPasswordWithToken({ db: deps.db, clock, auth, meta, token, password: PASSWORD });
     await expect(setPasswordWithToken({ db: deps.db, clock, auth, meta, token, password: 'a different password' })).rejects.toMatchObject({ code: 'auth.invalid_token' });
     await expect(login('new.user@example.cn')).resolves.toBeTruthy();
+  });
+
+  it('ends an older reset link once a password is set through a newer one', async () => {
+    const u = await activeUser();
+    await requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.4.0.1' }, email: u.email });
+    await requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.4.0.2' }, email: u.email });
+    const [first, second] = await resetTokensFor(u.email);
+    await setPasswordWithToken({ db: deps.db, clock, auth, meta, token: second!, password: 'second reset password' });
+    await expect(setPasswordWithToken({ db: deps.db, clock, auth, meta, token: first!, password: 'first reset password' })).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(login(u.email, 'second reset password')).resolves.toBeTruthy();
+  });
+
+  it('ends a reset link issued before the password was changed on the account page', async () => {
+    const u = await activeUser();
+    await requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.4.1.1' }, email: u.email });
+    const [token] = await resetTokensFor(u.email);
+    const here = await login(u.email);
+    const actor = (await auth.validate(here.cookie.value)).user!;
+    await changePassword({ db: deps.db, clock, auth, meta: { ...meta, actor }, current: PASSWORD, next: 'changed on the page', userAgent: 'vitest' });
+    await expect(setPasswordWithToken({ db: deps.db, clock, auth, meta, token: token!, password: 'attacker password' })).rejects.toMatchObject({ code: 'auth.invalid_token' });
+    await expect(login(u.email, 'changed on the page')).resolves.toBeTruthy();
   });
 
   it('refuses an expired link', async () => {
@@ -164,20 +211,36 @@ describe('invite and reset links', () => {
 });
 
 describe('rate limits', () => {
-  it('delays sign-in for an account after repeated failures, growing, and names the wait in Chinese', async () => {
+  it('allows 5 failed sign-ins to an account, then makes each further attempt wait twice as long', async () => {
     const u = await activeUser();
     for (let i = 0; i < 5; i++) await expect(login(u.email, 'wrong password!!', `10.1.0.${i}`)).rejects.toMatchObject({ status: 401 });
-    await expect(login(u.email, 'wrong password!!', '10.1.1.1')).rejects.toMatchObject({ status: 401 });
-    // Now blocked, even with the right password, from any address.
-    await expect(login(u.email, PASSWORD, '10.1.1.2')).rejects.toMatchObject({ status: 429, message: expect.stringContaining('秒后再试') });
+    // The 6th attempt is refused, even with the right password, from any address.
+    await expect(login(u.email, PASSWORD, '10.1.1.2')).rejects.toMatchObject({ status: 429, message: expect.stringContaining('30 秒后再试') });
     clock.advance(31_000);
-    await expect(login(u.email, PASSWORD, '10.1.1.3')).resolves.toBeTruthy();
+    await expect(login(u.email, 'wrong password!!', '10.1.1.3')).rejects.toMatchObject({ status: 401 });
+    await expect(login(u.email, PASSWORD, '10.1.1.4')).rejects.toMatchObject({ status: 429, message: expect.stringContaining('1 分钟后再试') });
+    clock.advance(61_000);
+    await expect(login(u.email, PASSWORD, '10.1.1.5')).resolves.toBeTruthy();
   });
 
-  it('limits reset mails per address', async () => {
+  it('counts concurrent wrong passwords one by one: 30 at once, only 5 are checked', async () => {
+    const u = await activeUser();
+    const results = await Promise.allSettled(Array.from({ length: 30 }, (_, i) => login(u.email, `wrong password ${i}`, `10.5.0.${i}`)));
+    const statuses = results.map((r) => (r.status === 'rejected' ? (r.reason as { status: number }).status : 200));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+    const failed = await deps.db.select().from(auditEvents).where(eq(auditEvents.targetId, u.id));
+    expect(failed.filter((e) => e.action === 'login.failed')).toHaveLength(5);
+  });
+
+  it('does not count successful sign-ins against a shared address', async () => {
+    const people = await Promise.all(Array.from({ length: 25 }, () => activeUser()));
+    for (const p of people) await expect(login(p.email, PASSWORD, '10.6.0.1')).resolves.toBeTruthy();
+  });
+
+  it('limits reset mails per address: 3, then the 4th waits', async () => {
     const u = await activeUser();
     for (let i = 0; i < 3; i++) await requestPasswordReset({ ...deps, meta: { ...meta, ip: `10.2.0.${i}` }, email: u.email });
-    await requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.2.1.1' }, email: u.email });
     await expect(requestPasswordReset({ ...deps, meta: { ...meta, ip: '10.2.1.2' }, email: u.email })).rejects.toMatchObject({ status: 429 });
   });
 
@@ -235,21 +298,85 @@ describe('roles and units', () => {
     expect(event).toMatchObject({ actorId: admin.id, before: { roles: ['trainer'] }, after: { roles: ['trainer', 'engineer'], engineerTier: 2 } });
   });
 
+  it('answers an unknown unit with a field error, not a failed insert', async () => {
+    const missing = '0193a000-0000-7000-8000-000000000000';
+    await expect(createUser({ ...deps, meta, input: { name: '错单位', email: 'wrongunit@example.cn', roles: ['member'], unitId: missing } })).rejects.toMatchObject({ status: 400, fields: { unitId: expect.stringContaining('单位不存在') } });
+    const u = await activeUser(['trainer']);
+    await expect(updateUserAccess({ db: deps.db, clock, meta, userId: u.id, input: { roles: ['member'], engineerTier: null, unitId: missing } })).rejects.toMatchObject({ status: 400, fields: { unitId: expect.any(String) } });
+  });
+
+  it('records profile edits in the audit log with before and after', async () => {
+    const u = await activeUser();
+    const here = await login(u.email);
+    const actor = (await auth.validate(here.cookie.value)).user!;
+    await updateProfile({ db: deps.db, clock, meta: { ...meta, actor }, input: { name: '改过的名字', phone: '0871-1234567' } });
+    const [event] = await deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'profile.updated'));
+    expect(event).toMatchObject({ actorId: u.id, targetId: u.id, after: { name: '改过的名字', phone: '0871-1234567' } });
+    expect((event!.before as { name: string }).name).toMatch(/^用户\d+$/);
+  });
+
   it('requires a unit for a member-unit user', async () => {
     await expect(createUser({ ...deps, meta, input: { name: '无单位', email: 'nounit@example.cn', roles: ['member'] } })).rejects.toMatchObject({ status: 400, fields: { unitId: expect.any(String) } });
   });
 
-  it('imports a GB18030 CSV as Excel saves it, and imports nothing when a row is bad', async () => {
-    await createUnit({ db: deps.db, clock, meta, input: { name: '市发展改革委', code: 'FGW' } });
+  describe('importing a CSV: preview, then confirm', () => {
     const gb = (s: string) => Buffer.from(new TextEncoderGb18030().encode(s));
-    const good = '单位,姓名,邮箱,角色\r\nFGW,陈一,chen1@fgw.cn,成员单位用户\r\n,刘二,liu2@vendor.cn,值班工程师（二线）\r\n';
-    const { imported } = await importUsersCsv({ ...deps, meta, bytes: gb(good) });
-    expect(imported).toBe(2);
-    const [chen] = await deps.db.select().from(users).where(eq(users.email, 'chen1@fgw.cn'));
-    expect(chen).toMatchObject({ name: '陈一', roles: ['member'], status: 'invited' });
-    const bad = '单位,姓名,邮箱,角色\nFGW,王三,wang3@fgw.cn,成员单位用户\nFGW,赵四,not-an-email,成员单位用户\nNOPE,孙五,sun5@fgw.cn,成员单位用户\n';
-    await expect(importUsersCsv({ ...deps, meta, bytes: Buffer.from(bad) })).rejects.toMatchObject({ status: 400, fields: { line3: expect.stringContaining('第 3 行'), line4: expect.stringContaining('第 4 行') } });
-    expect(await deps.db.select().from(users).where(eq(users.email, 'wang3@fgw.cn'))).toEqual([]);
+    const usersWith = (email: string) => deps.db.select().from(users).where(eq(users.email, email));
+    beforeAll(async () => {
+      await createUnit({ db: deps.db, clock, meta, input: { name: '市发展改革委', code: 'FGW' } });
+    });
+
+    it('previews a GB18030 CSV as Excel saves it without importing, and imports the confirmed text', async () => {
+      const good = '单位,姓名,邮箱,角色\r\nFGW,陈一,chen1@fgw.cn,成员单位用户\r\n,刘二,liu2@vendor.cn,值班工程师（二线）\r\n';
+      const preview = await previewUsersCsv({ db: deps.db, bytes: gb(good) });
+      expect(preview).toMatchObject({ encoding: 'gb18030', errors: [] });
+      expect(preview.rows.map((r) => [r.name, r.email, r.unitName, r.roles, r.engineerTier])).toEqual([
+        ['陈一', 'chen1@fgw.cn', '市发展改革委', ['member'], null],
+        ['刘二', 'liu2@vendor.cn', null, ['engineer'], 2],
+      ]);
+      expect(await usersWith('chen1@fgw.cn')).toEqual([]);
+
+      const { imported } = await importUsersCsv({ ...deps, meta, text: preview.text, encoding: preview.encoding });
+      expect(imported).toBe(2);
+      const [chen] = await usersWith('chen1@fgw.cn');
+      expect(chen).toMatchObject({ name: '陈一', roles: ['member'], status: 'invited' });
+      const events = await deps.db.select().from(auditEvents).where(eq(auditEvents.action, 'users.imported'));
+      expect(events.map((e) => e.after)).toContainEqual({ count: 2, encoding: 'gb18030', emails: ['chen1@fgw.cn', 'liu2@vendor.cn'] });
+    });
+
+    it('reads 郑叶 saved in GB18030 as 郑叶, though its bytes are also valid UTF-8 (“֣Ҷ”)', async () => {
+      const preview = await previewUsersCsv({ db: deps.db, bytes: gb('name,email,roles\r\n郑叶,zheng.ye@vendor.cn,engineer\r\n') });
+      expect(preview).toMatchObject({ encoding: 'gb18030', errors: [] });
+      expect(preview.rows.map((r) => r.name)).toEqual(['郑叶']);
+    });
+
+    it('refuses a file that is neither UTF-8 nor GB18030 before reading any row', async () => {
+      const bytes = new Uint8Array([...Buffer.from('name,email,roles\r\n'), 0xff, ...Buffer.from(',x@vendor.cn,engineer\r\n')]);
+      await expect(previewUsersCsv({ db: deps.db, bytes })).rejects.toMatchObject({ status: 400, code: 'users.import_encoding' });
+    });
+
+    it('checks the confirmed text again and imports nothing when any row is bad', async () => {
+      const bad = '单位,姓名,邮箱,角色\nFGW,王三,wang3@fgw.cn,成员单位用户\nFGW,赵四,not-an-email,成员单位用户\nNOPE,孙五,sun5@fgw.cn,成员单位用户\n';
+      await expect(importUsersCsv({ ...deps, meta, text: bad, encoding: 'utf-8' })).rejects.toMatchObject({ status: 400, fields: { line3: expect.stringContaining('第 3 行'), line4: expect.stringContaining('第 4 行') } });
+      expect(await usersWith('wang3@fgw.cn')).toEqual([]);
+    });
+
+    it('refuses on confirm an address registered since the preview', async () => {
+      const text = 'name,email,roles\r\n吴六,wu6@vendor.cn,trainer\r\n';
+      const preview = await previewUsersCsv({ db: deps.db, bytes: Buffer.from(text) });
+      expect(preview.errors).toEqual([]);
+      await createUser({ ...deps, meta, input: { name: '吴六', email: 'wu6@vendor.cn', roles: ['trainer'] } });
+      await expect(importUsersCsv({ ...deps, meta, text: preview.text, encoding: preview.encoding })).rejects.toMatchObject({ status: 400, fields: { line2: expect.stringContaining('已被注册') } });
+    });
+
+    it.each([
+      ['a NUL', 'name,email,roles\n钱七\0,qian7@vendor.cn,trainer\n', 'utf-8', 'users.import_nul'],
+      ['U+FFFD', 'name,email,roles\n钱\ufffd,qian7@vendor.cn,trainer\n', 'utf-8', 'users.import_encoding'],
+      ['an unknown encoding', 'name,email,roles\n钱七,qian7@vendor.cn,trainer\n', 'latin1', 'validation.failed'],
+    ])('refuses posted-back text with %s', async (_label, text, encoding, code) => {
+      await expect(importUsersCsv({ ...deps, meta, text, encoding })).rejects.toMatchObject({ status: 400, code });
+      expect(await usersWith('qian7@vendor.cn')).toEqual([]);
+    });
   });
 });
 
@@ -269,4 +396,4 @@ class TextEncoderGb18030 {
     return new Uint8Array(out);
   }
 }
-const GB: Record<string, string> = {"一": "d2bb", "二": "b6fe", "位": "cebb", "值": "d6b5", "刘": "c1f5", "单": "b5a5", "名": "c3fb", "员": "d4b1", "姓": "d0d5", "工": "b9a4", "师": "caa6", "成": "b3c9", "户": "bba7", "班": "b0e0", "用": "d3c3", "程": "b3cc", "箱": "cfe4", "线": "cfdf", "色": "c9ab", "角": "bdc7", "邮": "d3ca", "陈": "b3c2", "（": "a3a8", "）": "a3a9"};
+const GB: Record<string, string> = {"郑": "d6a3", "叶": "d2b6", "一": "d2bb", "二": "b6fe", "位": "cebb", "值": "d6b5", "刘": "c1f5", "单": "b5a5", "名": "c3fb", "员": "d4b1", "姓": "d0d5", "工": "b9a4", "师": "caa6", "成": "b3c9", "户": "bba7", "班": "b0e0", "用": "d3c3", "程": "b3cc", "箱": "cfe4", "线": "cfdf", "色": "c9ab", "角": "bdc7", "邮": "d3ca", "陈": "b3c2", "（": "a3a8", "）": "a3a9"};

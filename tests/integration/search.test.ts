@@ -10,6 +10,7 @@ import { freePort } from '../../src/server/search/embedded.ts';
 import { createSearchService, type SearchService } from '../../src/server/search/search.client.ts';
 import { buildDocuments } from '../../src/server/search/search.documents.ts';
 import { contentIndexUid, rebuildIndex, syncIndex } from '../../src/server/search/search.index.ts';
+import { policies } from '../../src/server/auth/auth.ratelimit.ts';
 import { logSearch, logSearchClick } from '../../src/server/search/search.log.ts';
 import { searchContent, validateQuery } from '../../src/server/search/search.query.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
@@ -142,18 +143,31 @@ describe('search over the knowledge base', () => {
 
 describe('search log and feedback', () => {
   it('logs a settled search and the result clicked, once', async () => {
-    const { id } = await logSearch({ db: t.database.db, clock, query: ' 故障 ', normalized: '故障', hits: 3, kind: 'submitted' });
+    const { id: logged } = await logSearch({ db: t.database.db, clock, source: 'ip:127.0.0.1', query: ' 故障 ', normalized: '故障', hits: 3, kind: 'submitted' });
+    const id = logged!;
     await logSearchClick({ db: t.database.db, clock, id, url: '/manuals/guide/ask#fault', position: 1 });
     await logSearchClick({ db: t.database.db, clock, id, url: '/other', position: 2 });
     const [row] = await t.database.db.select().from(searchLog).where(eq(searchLog.id, id));
     expect(row).toMatchObject({ normalized: '故障', hits: 3, kind: 'submitted', clickedUrl: '/manuals/guide/ask#fault', clickedPosition: 1 });
   });
 
+  it('stops recording searches from one address past its limit, and starts again after the window', async () => {
+    const source = 'ip:203.0.113.50';
+    const log = () => logSearch({ db: t.database.db, clock, source, query: '刷屏', normalized: '刷屏', hits: 0, kind: 'instant' });
+    for (let i = 0; i < policies.searchLog.free; i++) expect((await log()).id).not.toBeNull();
+    expect((await log()).id).toBeNull();
+    // Another address is not affected.
+    expect((await logSearch({ db: t.database.db, clock, source: 'ip:203.0.113.51', query: '正常', normalized: '正常', hits: 1, kind: 'instant' })).id).not.toBeNull();
+    expect(await t.database.db.select().from(searchLog).where(eq(searchLog.query, '刷屏'))).toHaveLength(policies.searchLog.free);
+    clock.advance(policies.searchLog.windowMs + policies.searchLog.maxDelayMs);
+    expect((await log()).id).not.toBeNull();
+  });
+
   it('keeps one vote per page per visitor; voting again changes it', async () => {
     const store = content.store();
-    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:abc', input: { page: '/manuals/guide/ask', helpful: 'yes' } });
-    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:abc', input: { page: '/manuals/guide/ask', helpful: 'no', comment: '缺少截图' } });
-    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:def', input: { page: '/manuals/guide/ask', helpful: 'yes' } });
+    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:abc', viewer: null, input: { page: '/manuals/guide/ask', helpful: 'yes' } });
+    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:abc', viewer: null, input: { page: '/manuals/guide/ask', helpful: 'no', comment: '缺少截图' } });
+    await recordFeedback({ db: t.database.db, clock, store, voterKey: 'visitor:def', viewer: null, input: { page: '/manuals/guide/ask', helpful: 'yes' } });
     const rows = await t.database.db.select().from(pageFeedback).where(eq(pageFeedback.pageUrl, '/manuals/guide/ask'));
     expect(rows.map((r) => [r.voterKey, r.helpful, r.comment]).sort()).toEqual([
       ['visitor:abc', false, '缺少截图'],
@@ -161,9 +175,18 @@ describe('search log and feedback', () => {
     ]);
   });
 
+  it('refuses a vote on a page the voter may not read, as if it did not exist', async () => {
+    const store = content.store();
+    const vote = (viewer: { id: string; roles: ('member' | 'engineer')[] } | null) =>
+      recordFeedback({ db: t.database.db, clock, store, voterKey: `v:${viewer?.id ?? 'anon'}`, viewer, input: { page: '/manuals/ops/backup', helpful: 'yes' } });
+    await expect(vote(null)).rejects.toMatchObject({ status: 404 });
+    await expect(vote({ id: 'm1', roles: ['member'] })).rejects.toMatchObject({ status: 404 });
+    await expect(vote({ id: '0193a000-0000-7000-8000-0000000000e1', roles: ['engineer'] })).resolves.toEqual({ helpful: true });
+  });
+
   it('rejects feedback for an unknown page or with an over-long comment', async () => {
     const store = content.store();
-    await expect(recordFeedback({ db: t.database.db, clock, store, voterKey: 'v', input: { page: '/nope', helpful: 'yes' } })).rejects.toMatchObject({ status: 404 });
-    await expect(recordFeedback({ db: t.database.db, clock, store, voterKey: 'v', input: { page: '/faq/member-only', helpful: 'yes', comment: '长'.repeat(501) } })).rejects.toMatchObject({ status: 400, fields: { comment: expect.any(String) } });
+    await expect(recordFeedback({ db: t.database.db, clock, store, voterKey: 'v', viewer: null, input: { page: '/nope', helpful: 'yes' } })).rejects.toMatchObject({ status: 404 });
+    await expect(recordFeedback({ db: t.database.db, clock, store, voterKey: 'v', viewer: null, input: { page: '/faq/member-only', helpful: 'yes', comment: '长'.repeat(501) } })).rejects.toMatchObject({ status: 400, fields: { comment: expect.any(String) } });
   });
 });

@@ -12,8 +12,8 @@ export function requestMeta(locals: LocalsLike): RequestMeta {
   return { actor: locals.user, ip: locals.clientIp, requestId: locals.requestId };
 }
 
-/** Dependencies of the account use cases for this request; links in mails use PUBLIC_URL or the address in use. */
-export function accountDeps(locals: LocalsLike, url: URL): AccountDeps {
+/** Dependencies of the account use cases; links in mails use the runtime's fixed address, never the request's Host. */
+export function accountDeps(locals: LocalsLike): AccountDeps {
   const { runtime } = locals;
-  return { db: runtime.database.db, clock: runtime.clock, jobs: runtime.jobs, mailFrom: runtime.config.mailFrom, baseUrl: runtime.config.publicUrl ?? url.origin };
+  return { db: runtime.database.db, clock: runtime.clock, jobs: runtime.jobs, mailFrom: runtime.config.mailFrom, baseUrl: runtime.publicBase };
 }

@@ -10,6 +10,7 @@ export interface Actor {
 export type Action =
   | 'content.read'
   | 'account.manage'
+  | 'admin.home'
   | 'admin.users'
   | 'admin.units'
   | 'admin.audit';
@@ -31,6 +32,7 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
     }
     case 'account.manage':
       return user !== null;
+    case 'admin.home':
     case 'admin.users':
     case 'admin.units':
     case 'admin.audit':

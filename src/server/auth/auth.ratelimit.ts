@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { rateLimits } from '../../../db/schema/index.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -19,6 +19,8 @@ export const policies = {
   mailAccount: { free: 3, windowMs: 60 * 60_000, baseDelayMs: 10 * 60_000, maxDelayMs: 60 * 60_000 },
   mailIp: { free: 10, windowMs: 60 * 60_000, baseDelayMs: 5 * 60_000, maxDelayMs: 60 * 60_000 },
   form: { free: 30, windowMs: 10 * 60_000, baseDelayMs: 10_000, maxDelayMs: 10 * 60_000 },
+  /** Search log rows (settled searches and clicks), per user or address. */
+  searchLog: { free: 300, windowMs: 10 * 60_000, baseDelayMs: 10_000, maxDelayMs: 10 * 60_000 },
 } satisfies Record<string, LimitPolicy>;
 
 const tooMany = createErrorFactory({ code: 'rate_limited', message: '操作过于频繁，请稍后再试。', status: 429 });
@@ -39,27 +41,54 @@ export async function retryAfter({ db, clock, key }: { db: Db; clock: Clock; key
 }
 
 /**
- * Counts one attempt against `key` (a failed sign-in, a mail sent); past the
- * free allowance each further attempt blocks the key for a doubling delay.
+ * Takes one attempt against `key` (a sign-in, a mail sent, a form posted)
+ * before the work is done, in one atomic statement, so concurrent requests
+ * cannot all slip through. `policy.free` attempts pass; the one that uses the
+ * allowance up blocks the key for `baseDelayMs`, and each later attempt (once
+ * the wait is over) for twice as long, up to `maxDelayMs`. A key that is
+ * blocked now is refused with 429 and nothing changes. The count starts again
+ * once `windowMs` has passed since the first attempt.
  */
-export async function recordAttempt({ db, clock, key, policy }: { db: Db; clock: Clock; key: string; policy: LimitPolicy }): Promise<void> {
+export async function takeAttempt({ db, clock, key, policy }: { db: Db; clock: Clock; key: string; policy: LimitPolicy }): Promise<void> {
   const now = clock.now();
-  const [row] = await db.select().from(rateLimits).where(eq(rateLimits.key, key));
-  const fresh = !row || now.getTime() - row.windowStart.getTime() > policy.windowMs && (!row.blockedUntil || row.blockedUntil < now);
-  const failures = fresh ? 1 : row!.failures + 1;
-  const over = failures - policy.free;
-  const blockedUntil = over > 0 ? new Date(now.getTime() + Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (over - 1))) : null;
-  const values = { failures, windowStart: fresh ? now : row!.windowStart, blockedUntil };
-  await db.insert(rateLimits).values({ key, ...values }).onConflictDoUpdate({ target: rateLimits.key, set: values });
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const windowFloor = sql`${new Date(now.getTime() - policy.windowMs).toISOString()}::timestamptz`;
+  const expired = sql`${rateLimits.windowStart} < ${windowFloor}`;
+  const count = sql`(CASE WHEN ${expired} THEN 1 ELSE ${rateLimits.failures} + 1 END)`;
+  const blockFor = (n: SQL) =>
+    sql`CASE WHEN ${n} >= ${policy.free} THEN ${at} + make_interval(secs => LEAST(${policy.maxDelayMs}, ${policy.baseDelayMs} * power(2, ${n} - ${policy.free})) / 1000.0) ELSE NULL END`;
+  const taken = await db
+    .insert(rateLimits)
+    .values({ key, failures: 1, windowStart: now, blockedUntil: sql`${blockFor(sql`1`)}` })
+    .onConflictDoUpdate({
+      target: rateLimits.key,
+      set: {
+        failures: count,
+        windowStart: sql`CASE WHEN ${expired} THEN ${at} ELSE ${rateLimits.windowStart} END`,
+        blockedUntil: blockFor(count),
+      },
+      setWhere: sql`${rateLimits.blockedUntil} IS NULL OR ${rateLimits.blockedUntil} <= ${at}`,
+    })
+    .returning({ failures: rateLimits.failures });
+  if (taken.length === 0) throw createRateLimitedError(Math.max(1, await retryAfter({ db, clock, key })));
+}
+
+/** Takes an attempt against each key in turn; the first refusal answers 429. */
+export async function takeAttempts({ db, clock, attempts }: { db: Db; clock: Clock; attempts: { key: string; policy: LimitPolicy }[] }): Promise<void> {
+  for (const { key, policy } of attempts) await takeAttempt({ db, clock, key, policy });
+}
+
+/** Gives back an attempt that turned out to be fine (a successful sign-in against its address's count). */
+export async function refundAttempt({ db, key, policy }: { db: Db; key: string; policy: LimitPolicy }): Promise<void> {
+  await db
+    .update(rateLimits)
+    .set({
+      failures: sql`GREATEST(${rateLimits.failures} - 1, 0)`,
+      blockedUntil: sql`CASE WHEN ${rateLimits.failures} - 1 < ${policy.free} THEN NULL ELSE ${rateLimits.blockedUntil} END`,
+    })
+    .where(eq(rateLimits.key, key));
 }
 
 export async function clearAttempts({ db, key }: { db: Db; key: string }): Promise<void> {
   await db.delete(rateLimits).where(eq(rateLimits.key, key));
-}
-
-/** Throws 429 if any of the keys is blocked now. */
-export async function assertNotLimited({ db, clock, keys }: { db: Db; clock: Clock; keys: string[] }): Promise<void> {
-  let wait = 0;
-  for (const key of keys) wait = Math.max(wait, await retryAfter({ db, clock, key }));
-  if (wait > 0) throw createRateLimitedError(wait);
 }

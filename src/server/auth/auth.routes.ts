@@ -30,6 +30,7 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/password/forgot': { action: null },
   '/password/set': { action: null },
   '/account': { action: 'account.manage' },
+  '/admin': { action: 'admin.home' },
   '/admin/users': { action: 'admin.users' },
   '/admin/users/[id]': { action: 'admin.users' },
   '/admin/units': { action: 'admin.units' },

@@ -99,6 +99,16 @@ export function createAuth({
     getUserAttributes: (a) => a,
   });
   const maxAgeMs = maxHours * 3_600_000;
+  /**
+   * A browser-session cookie: no Max-Age or Expires, so it is gone when the
+   * browser closes (shared PCs). Lucia's `expires: false` means 400 days instead.
+   * The server-side idle and absolute limits apply either way.
+   */
+  const sessionCookie = (token: string) => {
+    const { name, value, attributes } = lucia.createSessionCookie(token);
+    const { maxAge: _persistent, ...rest } = attributes;
+    return { name, value, attributes: rest };
+  };
   /** The absolute lifetime, counted from sign-in. */
   const overAge = (createdAt: Date) => clock.now().getTime() - createdAt.getTime() > maxAgeMs;
 
@@ -108,7 +118,7 @@ export function createAuth({
     async createSession(userId: string, { ip, userAgent }: { ip: string | null; userAgent: string | null }) {
       const token = newToken();
       const session = await lucia.createSession(userId, { createdAt: clock.now(), ip, userAgent: userAgent?.slice(0, 300) ?? null }, { sessionId: hashToken(token) });
-      return { session, cookie: lucia.createSessionCookie(token) };
+      return { session, cookie: sessionCookie(token) };
     },
     /**
      * Resolves a cookie token to its user and session. Expired, over-age, or a
@@ -123,7 +133,7 @@ export function createAuth({
         return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
       }
       const authUser: AuthUser = { id: user.id, name: user.name, email: user.email, roles: user.roles, engineerTier: user.engineerTier, unitId: user.unitId, status: user.status };
-      return { user: authUser, session, cookie: session.fresh ? lucia.createSessionCookie(token) : null };
+      return { user: authUser, session, cookie: session.fresh ? sessionCookie(token) : null };
     },
     invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),
     invalidateUser: (userId: string) => lucia.invalidateUserSessions(userId),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeCsv, parseUsersCsv, type UnitRef } from './users.csv.ts';
+import { assertImportableText, decodeCsv } from './users.csv-decode.ts';
+import { parseUsersCsv, type UnitRef } from './users.csv.ts';
 
 const units: UnitRef[] = [
   { id: 'unit-bj', code: 'BJ001', name: '北京分公司' },
@@ -60,6 +61,116 @@ describe('decoding an uploaded file', () => {
 
   it('treats a file that is plain ASCII as UTF-8', () => {
     expect(decodeCsv(new TextEncoder().encode('name,email,roles\n')).encoding).toBe('utf-8');
+  });
+});
+
+/** Both strict readings of `bytes`, or null where the bytes are invalid. */
+function strictly(encoding: 'utf-8' | 'gb18030', bytes: Uint8Array): string | null {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** A one-row file with English headers and `nameBytes` in the name column. */
+function fileWithName(nameBytes: Uint8Array | number[], prefix: number[] = []): Uint8Array {
+  const ascii = (s: string) => [...new TextEncoder().encode(s)];
+  return new Uint8Array([...prefix, ...ascii('name,email,roles\r\n'), ...nameBytes, ...ascii(',someone@example.cn,engineer\r\n')]);
+}
+
+function errorOf(run: () => unknown): unknown {
+  try {
+    run();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected an error');
+}
+
+/** GB18030 bytes checked against Node's decoder in the first test below (Node has no GB18030 encoder). */
+describe.each([
+  ['郑叶', 'd6a3d2b6', '֣Ҷ'],
+  ['谢霞', 'd0bbcfbc', 'лϼ'],
+  ['钱伟', 'c7aeceb0', 'Ǯΰ'],
+  ['姚雪', 'd2a6d1a9', 'Ҧѩ'],
+  ['袁英', 'd4acd3a2', 'ԬӢ'],
+])('a GB18030 file naming %s, whose bytes %s are also valid UTF-8', (name, hex, asUtf8) => {
+  const bytes = fileWithName(Buffer.from(hex, 'hex'));
+
+  it('holds bytes that read as the name in GB18030 and as other scripts in UTF-8', () => {
+    expect(new TextDecoder('gb18030').decode(Buffer.from(hex, 'hex'))).toBe(name);
+    expect(strictly('utf-8', bytes)).toContain(`\n${asUtf8},`);
+  });
+
+  it('is read as GB18030, with the name intact', () => {
+    const decoded = decodeCsv(bytes);
+    expect(decoded.encoding).toBe('gb18030');
+    expect(parseUsersCsv(decoded.text, context).rows.map((r) => r.name)).toEqual([name]);
+  });
+});
+
+describe.each([
+  ['王芳', 'cdf5b7bc'],
+  ['刘洋', 'c1f5d1f3'],
+])('a GB18030 file naming %s, bytes %s, invalid as UTF-8', (name, hex) => {
+  it('is read as GB18030', () => {
+    const bytes = fileWithName(Buffer.from(hex, 'hex'));
+    expect(strictly('utf-8', bytes)).toBeNull();
+    expect(decodeCsv(bytes)).toMatchObject({ encoding: 'gb18030', text: expect.stringContaining(`\n${name},`) });
+  });
+});
+
+describe.each(['王芳', '刘洋', '王伟', '郑叶', '李静'])('a UTF-8 file without a BOM naming %s', (name) => {
+  const bytes = fileWithName(new TextEncoder().encode(name));
+
+  it('holds bytes that GB18030 also reads, as other characters', () => {
+    const misread = strictly('gb18030', bytes);
+    expect(misread).not.toBeNull();
+    expect(misread).not.toContain(name);
+  });
+
+  it('stays UTF-8', () => {
+    expect(decodeCsv(bytes)).toMatchObject({ encoding: 'utf-8', text: expect.stringContaining(`\n${name},`) });
+  });
+});
+
+describe('choosing and refusing encodings', () => {
+  it('reads a whole UTF-8 file of Chinese as UTF-8 even where GB18030 would also read it', () => {
+    const text = csv('单位,姓名', '北京,王芳', '上海,刘洋');
+    const bytes = new TextEncoder().encode(text);
+    expect(strictly('gb18030', bytes)).not.toBeNull();
+    expect(decodeCsv(bytes)).toEqual({ text, encoding: 'utf-8' });
+  });
+
+  it('lets a UTF-8 BOM decide UTF-8: the GB18030 bytes of 郑叶 after one read as UTF-8', () => {
+    expect(decodeCsv(fileWithName([0xd6, 0xa3, 0xd2, 0xb6], [0xef, 0xbb, 0xbf]))).toMatchObject({ encoding: 'utf-8', text: expect.stringContaining('֣Ҷ') });
+  });
+
+  it.each([
+    ['GB18030 bytes after a UTF-8 BOM', fileWithName([0xcd, 0xf5, 0xb7, 0xbc], [0xef, 0xbb, 0xbf])],
+    ['a byte 0xFF', fileWithName([0xff])],
+    ['a GB18030 lead byte before a comma', fileWithName([0xd6])],
+    ['a UTF-8 sequence cut short', fileWithName([0xe9, 0x83, 0x91, 0xe5, 0x8f])],
+    ['a UTF-16 file with its BOM', new Uint8Array([0xff, 0xfe, 0x6e, 0x00, 0x61, 0x00])],
+    ['U+FFFD left by an earlier conversion', fileWithName(new TextEncoder().encode('王\ufffd'))],
+  ])('refuses %s as of unknown encoding, importing no U+FFFD', (_label, bytes) => {
+    expect(errorOf(() => decodeCsv(bytes))).toMatchObject({ code: 'users.import_encoding', status: 400, message: expect.stringContaining('CSV UTF-8（逗号分隔）') });
+  });
+
+  it.each([
+    ['a UTF-16 file without a BOM', new Uint8Array([0x6e, 0x00, 0x61, 0x00, 0x6d, 0x00, 0x65, 0x00, 0x0a, 0x00])],
+    ['a NUL in a name', fileWithName([0x00])],
+    ['an Excel workbook (a zip)', new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00, 0x62, 0xee, 0x9d, 0x68])],
+  ])('refuses %s, whose NUL characters no database column holds', (_label, bytes) => {
+    expect(errorOf(() => decodeCsv(bytes))).toMatchObject({ code: 'users.import_nul', status: 400 });
+  });
+
+  it.each([
+    ['a NUL', 'name\0', 'users.import_nul'],
+    ['U+FFFD', '王\ufffd', 'users.import_encoding'],
+  ])('refuses text posted back on confirm holding %s', (_label, text, code) => {
+    expect(errorOf(() => assertImportableText(text))).toMatchObject({ code, status: 400 });
   });
 });
 

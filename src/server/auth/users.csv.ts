@@ -1,5 +1,6 @@
 /**
- * Bulk user import: decoding and validating the CSV an admin uploads.
+ * Bulk user import: validating the CSV an admin uploads (decoding is in
+ * users.csv-decode.ts).
  *
  * Pure: no database, no clock. The caller passes the known units and the
  * addresses already registered, and imports nothing unless `errors` is empty.
@@ -10,17 +11,6 @@ import { roles as ALL_ROLES, type Role } from '../../../db/schema/auth.ts';
 /** Data rows accepted in one upload; more is refused outright. */
 const MAX_ROWS = 2000;
 const MAX_NAME_LENGTH = 50;
-
-/** Decodes an uploaded CSV: UTF-8 with or without BOM, else GB18030 (as Excel saves it in China). */
-export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'utf-8' | 'gb18030' } {
-  try {
-    // ignoreBOM: false (the default, spelled out) makes the decoder drop a leading BOM.
-    return { text: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes), encoding: 'utf-8' };
-  } catch {
-    // The GB18030 decoder keeps a BOM (U+FEFF, rare in such files) as text.
-    return { text: stripBom(new TextDecoder('gb18030').decode(bytes)), encoding: 'gb18030' };
-  }
-}
 
 /** A member unit the unit column may name, by code or by exact name. */
 export interface UnitRef {
@@ -353,8 +343,4 @@ function clean(value: string): string {
 
 function oneLine(value: string): string {
   return value.replace(/\s*\n\s*/g, ' ');
-}
-
-function stripBom(text: string): string {
-  return text.startsWith('\ufeff') ? text.slice(1) : text;
 }

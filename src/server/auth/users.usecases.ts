@@ -1,36 +1,31 @@
 import { and, count, desc, eq, ilike, isNull, or } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, Tx } from '../../../db/client.ts';
+import type { Db } from '../../../db/client.ts';
 import { authTokens, roles as allRoles, units, users } from '../../../db/schema/index.ts';
 import { auditRequest, type RequestMeta as AuditMeta } from '../audit/audit.usecases.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail } from '../mail/mail.outbox.ts';
-import { inviteMail, resetMail } from '../mail/mail.templates.ts';
+import { inviteMail } from '../mail/mail.templates.ts';
 import type { Clock } from '../shared/clock.ts';
 import { AppError, createErrorFactory, createNotFoundError, createValidationError } from '../shared/errors.ts';
-import { newId } from '../shared/ids.ts';
-import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './auth.passwords.ts';
-import { assertNotLimited, clearAttempts, policies, recordAttempt } from './auth.ratelimit.ts';
+import { isUuid, newId } from '../shared/ids.ts';
+import { INVITE_HOURS, issueToken, linkFor } from './auth.links.ts';
+import { policies, takeAttempt } from './auth.ratelimit.ts';
 import type { Auth, AuthUser } from './auth.sessions.ts';
-import { hashToken, newToken } from './auth.tokens.ts';
-import { decodeCsv, parseUsersCsv } from './users.csv.ts';
-
-export const INVITE_HOURS = 72;
-export const RESET_MINUTES = 30;
+import { assertImportableText, CSV_ENCODINGS, decodeCsv, type CsvEncoding } from './users.csv-decode.ts';
+import { parseUsersCsv, type CsvRowError, type CsvUserRow } from './users.csv.ts';
 
 export interface AccountDeps {
   db: Db;
   clock: Clock;
   jobs: Jobs;
   mailFrom: string;
-  /** Where links in mails point: PUBLIC_URL, or the address the admin used. */
+  /** Where links in mails point: PUBLIC_URL, or the address fixed at start (never a request's Host). */
   baseUrl: string;
 }
 
 export type RequestMeta = AuditMeta & { actor: AuthUser | null };
 
-const createInvalidCredentialsError = createErrorFactory({ code: 'auth.invalid_credentials', message: '邮箱或密码不正确。', status: 401 });
-const createInvalidTokenError = createErrorFactory({ code: 'auth.invalid_token', message: '链接无效或已过期，请重新申请。', status: 400 });
 const createEmailTakenError = createErrorFactory({ code: 'users.email_taken', message: '该邮箱已被注册。', status: 409 });
 
 export const userInputSchema = z.strictObject({
@@ -43,21 +38,13 @@ export const userInputSchema = z.strictObject({
 });
 export type UserInput = z.input<typeof userInputSchema>;
 
-function fieldsOf(error: z.ZodError): Record<string, string> {
+/** A zod error as per-field zh-CN messages (the first issue of each field). */
+export function fieldsOf(error: z.ZodError): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const i of error.issues) fields[String(i.path[0] ?? 'form')] ??= i.message;
   return fields;
 }
 
-
-async function issueToken(tx: Db | Tx, clock: Clock, userId: string, kind: 'invite' | 'reset', ttlMs: number): Promise<string> {
-  const token = newToken();
-  const now = clock.now();
-  await tx.insert(authTokens).values({ id: newId(), userId, kind, tokenHash: hashToken(token), expiresAt: new Date(now.getTime() + ttlMs), createdAt: now });
-  return token;
-}
-
-const linkFor = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, '')}/password/set?token=${token}`;
 
 /**
  * The role rules of the admin forms: an engineer has a tier (1 unless given),
@@ -66,6 +53,13 @@ const linkFor = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, ''
 function applyRoleRules<T extends { roles: string[]; engineerTier: number | null; unitId: string | null }>(input: T): T {
   if (input.roles.includes('member') && !input.unitId) throw createValidationError({ unitId: '成员单位用户必须选择所属单位。' });
   return { ...input, engineerTier: input.roles.includes('engineer') ? (input.engineerTier ?? 1) : null };
+}
+
+/** A unit picked in a form must exist (a stale or forged id is a field error, not a failed insert). */
+async function assertUnitExists(db: Db, unitId: string | null): Promise<void> {
+  if (!unitId) return;
+  const [unit] = await db.select({ id: units.id }).from(units).where(eq(units.id, unitId));
+  if (!unit) throw createValidationError({ unitId: '所选单位不存在，请刷新页面后重新选择。' });
 }
 
 /**
@@ -77,6 +71,7 @@ export async function createUser(deps: AccountDeps & { meta: RequestMeta; input:
   if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
   const input = applyRoleRules(parsed.data);
   const { db, clock, meta } = deps;
+  await assertUnitExists(db, input.unitId);
   const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
   if (taken) throw createEmailTakenError({ email: '该邮箱已被注册。' });
   return db.transaction(async (tx) => {
@@ -91,16 +86,46 @@ export async function createUser(deps: AccountDeps & { meta: RequestMeta; input:
   });
 }
 
-/**
- * Imports users from an uploaded CSV (UTF-8 with or without BOM, or GB18030).
- * Every row is validated; if any is bad, nothing is imported and every error is listed.
- */
-export async function importUsersCsv(deps: AccountDeps & { meta: RequestMeta; bytes: Uint8Array }): Promise<{ imported: number }> {
-  const { db, clock, meta } = deps;
-  const { text, encoding } = decodeCsv(deps.bytes);
+/** An uploaded CSV as the admin checks it before confirming the import. */
+export interface UsersCsvPreview {
+  encoding: CsvEncoding;
+  /** The decoded text, posted back with the confirmation. */
+  text: string;
+  /** The valid rows, with the name of the unit each resolved to. */
+  rows: (CsvUserRow & { unitName: string | null })[];
+  errors: CsvRowError[];
+}
+
+async function checkUsersCsv(db: Db, text: string) {
   const unitRows = await db.select({ id: units.id, code: units.code, name: units.name }).from(units);
   const existing = new Set((await db.select({ email: users.email }).from(users)).map((u) => u.email));
-  const { rows, errors } = parseUsersCsv(text, { units: unitRows, existingEmails: existing });
+  return { unitRows, ...parseUsersCsv(text, { units: unitRows, existingEmails: existing }) };
+}
+
+/**
+ * Decodes an uploaded CSV (UTF-8 with or without BOM, or GB18030) and checks every row without
+ * importing any, so the admin sees the names as decoded before confirming. Throws when the file
+ * cannot be decoded cleanly.
+ */
+export async function previewUsersCsv({ db, bytes }: { db: Db; bytes: Uint8Array }): Promise<UsersCsvPreview> {
+  const { text, encoding } = decodeCsv(bytes);
+  const { unitRows, rows, errors } = await checkUsersCsv(db, text);
+  const unitNames = new Map(unitRows.map((u) => [u.id, u.name]));
+  return { encoding, text, rows: rows.map((r) => ({ ...r, unitName: r.unitId === null ? null : (unitNames.get(r.unitId) ?? null) })), errors };
+}
+
+/**
+ * Imports the users of a confirmed preview. `text` and `encoding` (kept for the audit record) come
+ * back from the browser, so everything is checked again; if any row is bad, nothing is imported
+ * and every error is listed.
+ */
+export async function importUsersCsv(deps: AccountDeps & { meta: RequestMeta; text: string; encoding: string }): Promise<{ imported: number }> {
+  const { db, clock, meta, text } = deps;
+  const known = z.enum(CSV_ENCODINGS).safeParse(deps.encoding);
+  if (!known.success) throw createValidationError({ encoding: '文件编码无效，请重新上传文件。' });
+  const encoding = known.data;
+  assertImportableText(text);
+  const { rows, errors } = await checkUsersCsv(db, text);
   if (errors.length) {
     throw new AppError('users.import_invalid', `文件中有 ${errors.length} 处错误，没有导入任何用户。`, 400, Object.fromEntries(errors.map((e) => [`line${e.line}`, `第 ${e.line} 行：${e.message}`])));
   }
@@ -123,108 +148,13 @@ export async function resendInvite(deps: AccountDeps & { meta: RequestMeta; user
   const [user] = await db.select().from(users).where(eq(users.id, deps.userId));
   if (!user) throw createNotFoundError();
   if (user.status !== 'invited') throw createValidationError({ user: '该用户已激活或已停用，无需重发邀请。' });
-  await assertNotLimited({ db, clock, keys: [`mail:acct:${user.email}`] });
-  await recordAttempt({ db, clock, key: `mail:acct:${user.email}`, policy: policies.mailAccount });
+  await takeAttempt({ db, clock, key: `mail:acct:${user.email}`, policy: policies.mailAccount });
   await db.transaction(async (tx) => {
     await tx.update(authTokens).set({ usedAt: clock.now() }).where(and(eq(authTokens.userId, user.id), eq(authTokens.kind, 'invite'), isNull(authTokens.usedAt)));
     const token = await issueToken(tx, clock, user.id, 'invite', INVITE_HOURS * 3_600_000);
     await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: inviteMail({ to: user.email, name: user.name, link: linkFor(deps.baseUrl, token), hours: INVITE_HOURS }) });
     await auditRequest({ db: tx, clock, meta, event: { action: 'user.invite_resent', targetType: 'user', targetId: user.id } });
   });
-}
-
-/**
- * "忘记密码": mails a reset link to an active account. Answers the same
- * whether or not the address exists; limited per address and per IP.
- */
-export async function requestPasswordReset(deps: AccountDeps & { meta: RequestMeta; email: string }): Promise<void> {
-  const { db, clock, meta } = deps;
-  const email = deps.email.trim().toLowerCase().slice(0, 200);
-  const keys = [`mail:acct:${email}`, ...(meta.ip ? [`mail:ip:${meta.ip}`] : [])];
-  await assertNotLimited({ db, clock, keys });
-  await recordAttempt({ db, clock, key: keys[0]!, policy: policies.mailAccount });
-  if (keys[1]) await recordAttempt({ db, clock, key: keys[1], policy: policies.mailIp });
-  const [user] = await db.select().from(users).where(eq(users.email, email));
-  if (!user || user.status !== 'active') {
-    await auditRequest({ db: db, clock, meta, event: { action: 'password.reset_requested_unknown', actorLabel: email } });
-    return;
-  }
-  await db.transaction(async (tx) => {
-    const token = await issueToken(tx, clock, user.id, 'reset', RESET_MINUTES * 60_000);
-    await queueMail({ tx, jobs: deps.jobs, clock, from: deps.mailFrom, mail: resetMail({ to: user.email, name: user.name, link: linkFor(deps.baseUrl, token), minutes: RESET_MINUTES }) });
-    await auditRequest({ db: tx, clock, meta, event: { action: 'password.reset_requested', targetType: 'user', targetId: user.id, actorLabel: email } });
-  });
-}
-
-/** Looks up an unused, unexpired one-time link; null when it is not valid. */
-export async function findValidToken({ db, clock, token }: { db: Db; clock: Clock; token: string }) {
-  if (!token || token.length > 100) return null;
-  const [row] = await db.select().from(authTokens).innerJoin(users, eq(authTokens.userId, users.id)).where(eq(authTokens.tokenHash, hashToken(token)));
-  if (!row || row.auth_tokens.usedAt || row.auth_tokens.expiresAt <= clock.now() || row.users.status === 'disabled') return null;
-  return { token: row.auth_tokens, user: row.users };
-}
-
-/** Sets a password through an invite or reset link: single use, ends every session of the user. */
-export async function setPasswordWithToken(deps: { db: Db; clock: Clock; auth: Auth; meta: RequestMeta; token: string; password: string }): Promise<{ userId: string }> {
-  const { db, clock, meta } = deps;
-  const found = await findValidToken({ db, clock, token: deps.token });
-  if (!found) throw createInvalidTokenError();
-  const problem = passwordProblem(deps.password, { email: found.user.email });
-  if (problem) throw createValidationError({ password: problem }, problem);
-  const passwordHash = await hashPassword(deps.password);
-  const now = clock.now();
-  const claimed = await db.transaction(async (tx) => {
-    // Claim the token first: a second use (or a race) finds it used.
-    const [t] = await tx.update(authTokens).set({ usedAt: now }).where(and(eq(authTokens.id, found.token.id), isNull(authTokens.usedAt))).returning();
-    if (!t) return false;
-    await tx.update(users).set({ passwordHash, passwordChangedAt: now, status: 'active', updatedAt: now }).where(eq(users.id, found.user.id));
-    await auditRequest({ db: tx, clock, meta, event: { action: found.token.kind === 'invite' ? 'password.set' : 'password.reset', targetType: 'user', targetId: found.user.id, actorLabel: found.user.email } });
-    return true;
-  });
-  if (!claimed) throw createInvalidTokenError();
-  await deps.auth.invalidateUser(found.user.id);
-  return { userId: found.user.id };
-}
-
-/** Signs in: limited per account and per IP with growing delays; every outcome is audited. */
-export async function signIn(deps: { db: Db; clock: Clock; auth: Auth; meta: RequestMeta; email: string; password: string; userAgent: string | null }) {
-  const { db, clock, meta } = deps;
-  const email = deps.email.trim().toLowerCase().slice(0, 200);
-  const keys = [`login:acct:${email}`, ...(meta.ip ? [`login:ip:${meta.ip}`] : [])];
-  await assertNotLimited({ db, clock, keys });
-  const [user] = email ? await db.select().from(users).where(eq(users.email, email)) : [];
-  const ok = user?.passwordHash && user.status === 'active' ? await verifyPassword(user.passwordHash, deps.password) : (await burnPasswordCheck(deps.password), false);
-  if (!ok || !user) {
-    await recordAttempt({ db, clock, key: keys[0]!, policy: policies.loginAccount });
-    if (keys[1]) await recordAttempt({ db, clock, key: keys[1], policy: policies.loginIp });
-    await auditRequest({ db: db, clock, meta, event: { action: 'login.failed', actorLabel: email, targetType: 'user', targetId: user?.id, after: { reason: !user ? 'unknown_email' : user.status !== 'active' ? `status_${user.status}` : 'bad_password' } } });
-    throw createInvalidCredentialsError();
-  }
-  await clearAttempts({ db, key: keys[0]! });
-  const { session, cookie } = await deps.auth.createSession(user.id, { ip: meta.ip, userAgent: deps.userAgent });
-  await auditRequest({ db: db, clock, meta, event: { action: 'login.succeeded', actorId: user.id, targetType: 'user', targetId: user.id } });
-  return { session, cookie, user };
-}
-
-/** Changes the own password (asks the current one); other sessions end. */
-export async function changePassword(deps: { db: Db; clock: Clock; auth: Auth; meta: RequestMeta & { actor: AuthUser }; sessionId: string; current: string; next: string }) {
-  const { db, clock, meta } = deps;
-  const [user] = await db.select().from(users).where(eq(users.id, meta.actor.id));
-  if (!user?.passwordHash || !(await verifyPassword(user.passwordHash, deps.current))) throw createValidationError({ current: '当前密码不正确。' }, '当前密码不正确。');
-  const problem = passwordProblem(deps.next, { email: user.email });
-  if (problem) throw createValidationError({ next: problem }, problem);
-  const now = clock.now();
-  await db.update(users).set({ passwordHash: await hashPassword(deps.next), passwordChangedAt: now, updatedAt: now }).where(eq(users.id, user.id));
-  await deps.auth.invalidateOthers(user.id, deps.sessionId);
-  await auditRequest({ db: db, clock, meta, event: { action: 'password.changed', targetType: 'user', targetId: user.id } });
-}
-
-/** Updates the own profile (name, phone). */
-export async function updateProfile(deps: { db: Db; clock: Clock; meta: RequestMeta & { actor: AuthUser }; input: unknown }) {
-  const schema = z.strictObject({ name: userInputSchema.shape.name, phone: userInputSchema.shape.phone });
-  const parsed = schema.safeParse(deps.input);
-  if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
-  await deps.db.update(users).set({ name: parsed.data.name, phone: parsed.data.phone || null, updatedAt: deps.clock.now() }).where(eq(users.id, deps.meta.actor.id));
 }
 
 /** Changes roles, tier and unit; audited with before and after. */
@@ -234,6 +164,7 @@ export async function updateUserAccess(deps: { db: Db; clock: Clock; meta: Reque
   if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
   const next = applyRoleRules(parsed.data);
   const { db, clock, meta } = deps;
+  await assertUnitExists(db, next.unitId);
   const [before] = await db.select().from(users).where(eq(users.id, deps.userId));
   if (!before) throw createNotFoundError();
   if (meta.actor?.id === before.id && before.roles.includes('admin') && !next.roles.includes('admin'))
@@ -285,7 +216,7 @@ export async function listUsers({ db, q = '', page = 1 }: { db: Db; q?: string; 
 }
 
 export async function getUser({ db, userId }: { db: Db; userId: string }) {
-  if (!/^[0-9a-f-]{36}$/.test(userId)) return null;
+  if (!isUuid(userId)) return null;
   const [row] = await db.select().from(users).where(eq(users.id, userId));
   return row ?? null;
 }

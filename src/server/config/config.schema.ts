@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -28,6 +29,21 @@ const timeZone = z.string().refine(
   { message: 'must be an IANA time zone such as Asia/Shanghai' },
 );
 
+/** `10.0.0.5, 10.1.0.0/16, ::1` → ['10.0.0.5', '10.1.0.0/16', '::1']; each an IP address or an address/prefix. */
+const addressList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .refine((list) => list.every(isAddressOrCidr), { message: 'must be IP addresses or CIDR ranges, separated by commas' });
+
+function isAddressOrCidr(entry: string): boolean {
+  const [address = '', prefix, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (!family || rest.length) return false;
+  if (prefix === undefined) return true;
+  const bits = Number(prefix);
+  return /^\d{1,3}$/.test(prefix) && bits <= (family === 4 ? 32 : 128);
+}
+
 export interface ConfigKey {
   env: string;
   doc: string;
@@ -49,7 +65,7 @@ export const configKeys = {
   port: { env: 'PORT', doc: 'HTTP port.', schema: z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535), default: '4321' },
   publicUrl: {
     env: 'PUBLIC_URL',
-    doc: 'The address users open, e.g. `https://help.example.gov.cn`. Drives the allowed domains of the origin check behind a proxy and whether cookies are `Secure` (only for https). Unset: plain http on whatever address users use.',
+    doc: 'The address users open, e.g. `https://help.example.gov.cn`: the base of every link in mail, the allowed domain of the origin check behind a proxy, and whether cookies are `Secure` and HSTS is sent (only for https). Unset: plain http; links in mail use the address printed at start (never a request\'s `Host`), and `/admin` says so.',
     schema: url(['http:', 'https:']).optional(),
   },
   trustProxy: {
@@ -57,6 +73,12 @@ export const configKeys = {
     doc: 'Believe `X-Forwarded-For`/`-Proto`/`-Host` from a reverse proxy (set only when one is in front).',
     schema: bool,
     default: 'false',
+  },
+  trustedProxies: {
+    env: 'TRUSTED_PROXIES',
+    doc: 'With `TRUST_PROXY`: comma-separated addresses or CIDR ranges of the proxies in front. The client address is the right-most `X-Forwarded-For` entry that is not one of them; headers from any other peer are ignored.',
+    schema: addressList,
+    default: '127.0.0.0/8,::1',
   },
   dataDir: {
     env: 'DATA_DIR',

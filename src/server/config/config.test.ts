@@ -73,6 +73,13 @@ describe('loadConfig', () => {
     expect(problemsOf({ TRUST_PROXY: 'true', PUBLIC_URL: 'https://help.example.gov.cn' })).toEqual([]);
   });
 
+  it('trusts only loopback proxies by default, and takes a list of addresses and ranges', () => {
+    expect(loadConfig({}, { cwd: '/srv/dayi' }).trustedProxies).toEqual(['127.0.0.0/8', '::1']);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.5, 10.1.0.0/16,fd00::/8' }, { cwd: '/srv/dayi' }).trustedProxies).toEqual(['10.0.0.5', '10.1.0.0/16', 'fd00::/8']);
+    for (const bad of ['nginx.local', '10.0.0.0/33', '10.0.0.1/8/8', '::1/129'])
+      expect(problemsOf({ TRUSTED_PROXIES: bad }).map((p) => p.env)).toEqual(['TRUSTED_PROXIES']);
+  });
+
   it('refuses unsafe defaults in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production', MEILI_URL: 'http://search:7700' });
     expect(problems.map((p) => p.env).sort()).toEqual(['DATABASE_URL', 'MEILI_MASTER_KEY', 'SESSION_SECRET']);
@@ -85,7 +92,7 @@ describe('loadConfig', () => {
 
   it('documents every key in the README table', () => {
     const table = configTableMarkdown();
-    for (const key of ['HOST', 'PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'DATA_DIR', 'CONTENT_DIR', 'FILES_DIR', 'DATABASE_URL', 'MEILI_URL', 'MEILI_MASTER_KEY', 'MEILI_BIN', 'SMTP_URL', 'MAIL_FROM', 'APP_TIME_ZONE', 'LOG_LEVEL'])
+    for (const key of ['HOST', 'PORT', 'PUBLIC_URL', 'TRUST_PROXY', 'TRUSTED_PROXIES', 'DATA_DIR', 'CONTENT_DIR', 'FILES_DIR', 'DATABASE_URL', 'MEILI_URL', 'MEILI_MASTER_KEY', 'MEILI_BIN', 'SMTP_URL', 'MAIL_FROM', 'APP_TIME_ZONE', 'LOG_LEVEL'])
       expect(table).toContain(`\`${key}\``);
   });
 });

@@ -4,6 +4,7 @@ import { pageFeedback } from '../../../db/schema/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createNotFoundError, createValidationError } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import { canView, type Viewer } from './content.access.ts';
 import type { ContentStore } from './content.loader.ts';
 
 export const feedbackInputSchema = z.strictObject({
@@ -22,14 +23,15 @@ export async function recordFeedback({
   store,
   input,
   voterKey,
-  userId = null,
+  viewer,
 }: {
   db: Db;
   clock: Clock;
   store: ContentStore;
   input: unknown;
   voterKey: string;
-  userId?: string | null;
+  /** Who votes: a page they may not read is, for them, a page that does not exist. */
+  viewer: Viewer | null;
 }): Promise<{ helpful: boolean }> {
   const parsed = feedbackInputSchema.safeParse(input);
   if (!parsed.success) {
@@ -41,12 +43,13 @@ export async function recordFeedback({
     throw createValidationError(fields);
   }
   const { page, helpful, comment } = parsed.data;
-  if (!store.pages.has(page)) throw createNotFoundError({ page: '该页面不存在。' });
+  const target = store.pages.get(page);
+  if (!target || !canView(viewer, target.access)) throw createNotFoundError({ page: '该页面不存在。' });
   const now = clock.now();
   const value = helpful === 'yes';
   await db
     .insert(pageFeedback)
-    .values({ id: newId(), pageUrl: page, voterKey, userId, helpful: value, comment: comment || null, createdAt: now, updatedAt: now })
+    .values({ id: newId(), pageUrl: page, voterKey, userId: viewer?.id ?? null, helpful: value, comment: comment || null, createdAt: now, updatedAt: now })
     .onConflictDoUpdate({
       target: [pageFeedback.pageUrl, pageFeedback.voterKey],
       set: { helpful: value, comment: comment || null, updatedAt: now },

@@ -55,13 +55,13 @@ export function createMailTransport(mail: Config['mail']): MailTransport {
     kind: 'files',
     dir: mail.dir,
     async send(m) {
-      mkdirSync(mail.dir, { recursive: true });
+      mkdirSync(mail.dir, { recursive: true, mode: 0o700 });
       const file = path.join(mail.dir, `${m.id}.eml`);
       // Delivery is once per outbox row: a retry after a crash finds the file and stops.
       if (existsSync(file)) return;
       const info = await stream.sendMail({ ...toNodemailer(m), disableFileAccess: true, disableUrlAccess: true });
       const tmp = `${file}.tmp`;
-      writeFileSync(tmp, info.message as Buffer);
+      writeFileSync(tmp, info.message as Buffer, { mode: 0o600 });
       renameSync(tmp, file);
     },
     close: () => stream.close(),

@@ -63,7 +63,7 @@ export function acquireDataDirLock(dataDir: string, command = process.argv.slice
   const stamp: ProcessStamp = { pid: process.pid, startTime: processStartTime(process.pid), command };
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      writeFileSync(file, JSON.stringify(stamp), { flag: 'wx', mode: 0o644 });
+      writeFileSync(file, JSON.stringify(stamp), { flag: 'wx', mode: 0o600 });
       let released = false;
       return {
         release() {

@@ -12,7 +12,9 @@ import { createMailTransport, type MailTransport } from '../mail/mail.transport.
 import { startSearch, type SearchService } from '../search/search.client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { linkBase } from '../http/public-url.ts';
 import { acquireDataDirLock } from './lock.ts';
+import { restrictDataPermissions, tightenTree } from './permissions.ts';
 
 /** Everything a request or job needs, created once per process. */
 export interface Runtime {
@@ -27,6 +29,8 @@ export interface Runtime {
   mail: MailTransport;
   auth: Auth;
   startedAt: Date;
+  /** Where links in mail point: PUBLIC_URL, else the address fixed at start (never a request's Host). */
+  publicBase: string;
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
 }
@@ -51,6 +55,8 @@ export async function bootRuntime({
   const undo: (() => Promise<void> | void)[] = [];
   let releaseLock = () => {};
   try {
+    const pgliteDir = config.database.kind === 'pglite' ? config.database.dir : null;
+    restrictDataPermissions({ dirs: [config.dataDir, config.filesDir], log, quiet: pgliteDir ? [pgliteDir] : [] });
     if (config.usesEmbeddedState) {
       releaseLock = acquireDataDirLock(config.dataDir).release;
       undo.push(releaseLock);
@@ -58,6 +64,8 @@ export async function bootRuntime({
     const database = await openDatabase(config.database);
     undo.push(() => database.close());
     await runMigrations(database, { url: config.database.kind === 'postgres' ? config.database.url : undefined });
+    // PGlite has just created or touched its files 0666 (see restrictDataPermissions).
+    if (pgliteDir) tightenTree(pgliteDir);
     log.info({ database: config.database.kind }, 'database ready');
 
     const search = await startSearch({ config, log });
@@ -111,7 +119,8 @@ export async function bootRuntime({
       idleMinutes: config.sessionIdleMinutes,
       maxHours: config.sessionMaxHours,
     });
-    return { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), releaseLock };
+    const publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
+    return { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, releaseLock };
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;

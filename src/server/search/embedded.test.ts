@@ -24,7 +24,7 @@ describe('embedded Meilisearch', () => {
     const dir = tmp();
     const bin = await resolveMeiliBinary({ dataDir: dir });
     expect(bin).toBe(path.join(dir, 'bin', 'meilisearch-1.21.0'));
-    expect(statSync(bin).mode & 0o777).toBe(0o755);
+    expect(statSync(bin).mode & 0o777).toBe(0o700);
     expect(BUNDLED_MEILI_SHA256).toMatch(/^[0-9a-f]{64}$/);
   });
 

@@ -69,7 +69,7 @@ export async function resolveMeiliBinary({
   mkdirSync(path.dirname(target), { recursive: true });
   const tmp = `${target}.${process.pid}.tmp`;
   copyFileSync(source, tmp);
-  chmodSync(tmp, 0o755);
+  chmodSync(tmp, 0o700);
   renameSync(tmp, target);
   return target;
 }

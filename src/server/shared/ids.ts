@@ -6,6 +6,11 @@ export function newId(): string {
   return v7();
 }
 
+/** Whether `value` has the shape of a uuid; check ids from URLs and forms before they reach a query (PostgreSQL refuses anything else with an error). */
+export function isUuid(value: string | null | undefined): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}
+
 /**
  * The number people quote for a record ("问题 20261124-0007"): the local date
  * in APP_TIME_ZONE and a per-day sequence.

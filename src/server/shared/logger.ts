@@ -27,6 +27,26 @@ const redactPaths = [
 
 const redact = { paths: redactPaths, censor: '[redacted]' };
 
+/**
+ * Errors as pino prints them, minus the values a failed query was run with:
+ * drizzle puts them in `params` and in the message ("Failed query: …\nparams: …"),
+ * and they hold names, addresses and password hashes.
+ */
+export function serializeError(err: unknown): unknown {
+  const out = pino.stdSerializers.errWithCause(err as Error) as unknown as Record<string, unknown> | undefined;
+  return out ? scrubQuery(out) : out;
+}
+
+function scrubQuery(e: Record<string, unknown>): Record<string, unknown> {
+  const copy = { ...e };
+  delete copy.params;
+  // The parameters run to the end of the message (they may hold newlines), and up to the first frame in the stack.
+  if (typeof copy.message === 'string') copy.message = copy.message.replace(/\nparams: [\s\S]*$/, '\nparams: [redacted]');
+  if (typeof copy.stack === 'string') copy.stack = copy.stack.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, '\nparams: [redacted]');
+  if (copy.cause && typeof copy.cause === 'object') copy.cause = scrubQuery(copy.cause as Record<string, unknown>);
+  return copy;
+}
+
 /** JSON lines in production, readable lines in development; `destination` defaults to stdout. */
 export function createLogger({
   level,
@@ -37,7 +57,7 @@ export function createLogger({
   pretty: boolean;
   destination?: DestinationStream;
 }): Logger {
-  const options = { level, redact, base: undefined };
+  const options = { level, redact, base: undefined, serializers: { err: serializeError } };
   // pino-pretty as a stream (not a worker transport), so it also works inside the Astro bundle.
   if (usePretty)
     return pino(options, pretty({ colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname', destination }));

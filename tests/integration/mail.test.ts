@@ -112,15 +112,25 @@ describe('mail outbox', () => {
     expect((await outboxCounts({ db: t.database.db })).failed).toBe(1);
   });
 
-  it('sends once when two workers race for the same row', async () => {
+  it('sends once when two workers race for the same row; the loser retries later and finds it sent', async () => {
     const id = crypto.randomUUID();
     const messageId = `<race-${id}@x>`;
     await t.database.db.insert(mailOutbox).values({ id, createdAt: clock.now(), kind: 'test', to: ['y@unit.example.cn'], subject: 's', text: 't', messageId });
-    const results = await Promise.all([
+    const results = await Promise.allSettled([
       deliverOutboxMail({ db: t.database.db, transport, clock, from, id }),
       deliverOutboxMail({ db: t.database.db, transport, clock, from, id }),
     ]);
-    expect(results.map((r) => r.status).sort()).toEqual(['sent', 'skipped']);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'retry')).sort()).toEqual(['retry', 'sent']);
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).resolves.toEqual({ status: 'skipped' });
+    expect(smtp.received.filter((m) => m.raw.includes(messageId))).toHaveLength(1);
+  });
+
+  it('takes over a row whose worker died while sending, once its lease is over', async () => {
+    const id = crypto.randomUUID();
+    const messageId = `<orphan-${id}@x>`;
+    const stale = new Date(clock.now().getTime() - 1000);
+    await t.database.db.insert(mailOutbox).values({ id, createdAt: clock.now(), kind: 'test', to: ['z@unit.example.cn'], subject: 's', text: 't', messageId, status: 'sending', attempts: 1, lockedUntil: stale });
+    await expect(deliverOutboxMail({ db: t.database.db, transport, clock, from, id })).resolves.toEqual({ status: 'sent' });
     expect(smtp.received.filter((m) => m.raw.includes(messageId))).toHaveLength(1);
   });
 

@@ -1,13 +1,23 @@
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike, type QueueOptions } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike, type QueueOptions, type WorkOptions } from 'pg-boss';
 import type { Database, Tx } from '../../../db/client.ts';
 import type { Logger } from '../shared/logger.ts';
 
 /** Every queue Dayi uses, with its retry policy. Handlers must be idempotent. */
 export const queues = {
-  'mail.deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 300 },
+  // Expiry outlasts the sending lease (mail.outbox.ts): a job whose process died is retried once the lease is over.
+  'mail.deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 90 },
   'maintenance.prune': { retryLimit: 2, retryDelay: 300, expireInSeconds: 600 },
 } satisfies Record<string, QueueOptions>;
+
+/**
+ * How this process works each queue. Mail goes in batches, handled side by
+ * side, fetching again at once while batches come back full: a burst of
+ * questions gets its receipts within seconds, not one per polling interval.
+ */
+const workOptions: Partial<Record<QueueName, WorkOptions>> = {
+  'mail.deliver': { batchSize: 10, burstWhenBatchFull: true, pollingIntervalSeconds: 1 },
+};
 
 /** Recurring jobs (cron, in APP_TIME_ZONE): pg-boss runs each once per slot across all processes. */
 export const schedules: { name: QueueName; cron: string }[] = [{ name: 'maintenance.prune', cron: '17 3 * * *' }];
@@ -54,8 +64,12 @@ export async function startJobs({
   }
   if (timeZone) for (const s of schedules) await boss.schedule(s.name, s.cron, null, { tz: timeZone });
   for (const [name, handler] of Object.entries(handlers) as [QueueName, JobHandler][]) {
-    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds }, async (jobs) => {
-      for (const job of jobs) await handler(job.data);
+    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds, ...workOptions[name] }, async (jobs) => {
+      // Every job of the batch is tried; if any failed the batch fails and is retried, and the
+      // handlers being idempotent, the ones that succeeded do nothing the second time.
+      const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     });
   }
   return {

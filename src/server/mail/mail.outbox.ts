@@ -16,8 +16,13 @@ export interface MailInput {
   headers?: Record<string, string>;
 }
 
-/** How long a worker may hold a row in `sending` before another takes it over. */
-const SENDING_LEASE_MS = 5 * 60_000;
+/**
+ * How long a worker may hold a row in `sending` before another takes it over:
+ * longer than one SMTP attempt may take (the transport's timeouts), shorter
+ * than the job's expiry, so the retry of a job whose process died finds the
+ * lease over and sends.
+ */
+export const SENDING_LEASE_MS = 60_000;
 /** After the queue's last retry the row is marked failed for an admin to look at. */
 export const MAX_MAIL_ATTEMPTS = queues['mail.deliver'].retryLimit + 1;
 
@@ -91,7 +96,12 @@ export async function deliverOutboxMail({
       ),
     )
     .returning();
-  if (!row) return { status: 'skipped' };
+  if (!row) {
+    const [current] = await db.select({ status: mailOutbox.status }).from(mailOutbox).where(eq(mailOutbox.id, id));
+    // Another worker holds the row now: retry later (it may die before it finishes), never drop the job.
+    if (current?.status === 'sending') throw new Error('mail is being sent by another worker; retrying later');
+    return { status: 'skipped' };
+  }
   try {
     await transport.send({ ...row, from });
   } catch (e) {

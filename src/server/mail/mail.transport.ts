@@ -41,6 +41,9 @@ export function createMailTransport(mail: Config['mail']): MailTransport {
     // nodemailer reads its options from the URL; `pool` reuses connections across messages.
     const url = new URL(mail.url);
     url.searchParams.set('pool', 'true');
+    // One attempt ends well within the outbox's sending lease (60 s), so two workers never send a row at once.
+    for (const [k, v] of Object.entries({ connectionTimeout: '15000', greetingTimeout: '15000', socketTimeout: '30000' }))
+      if (!url.searchParams.has(k)) url.searchParams.set(k, v);
     const transporter = nodemailer.createTransport(url.toString());
     return {
       kind: 'smtp',

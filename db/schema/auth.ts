@@ -1,4 +1,4 @@
-import { index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 
 /** Member units (成员单位). */
 export const units = pgTable(
@@ -34,6 +34,8 @@ export const users = pgTable(
     /** For engineers: 1 on-site, 2 expert, 3 vendor. */
     engineerTier: integer('engineer_tier'),
     status: text('status', { enum: userStatuses }).notNull(),
+    /** The unit's contact person (单位联系人): sees all of the unit's questions. */
+    isUnitContact: boolean('is_unit_contact').notNull().default(false),
     passwordHash: text('password_hash'),
     passwordChangedAt: timestamp('password_changed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),

@@ -3,3 +3,4 @@ export * from './mail.ts';
 export * from './sequences.ts';
 export * from './content.ts';
 export * from './auth.ts';
+export * from './questions.ts';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src/server/shared/paths.ts';
+import { seriousA11yViolations } from '../helpers/axe.ts';
 import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -40,7 +41,7 @@ describe('search API', () => {
   it('answers hits with deep links, total, type facets and timing', async () => {
     const { status, body } = await api(`q=${encodeURIComponent('忘记密码')}&limit=5`);
     expect(status).toBe(200);
-    expect(Object.keys(body).sort()).toEqual(['facets', 'hits', 'tookMs', 'total']);
+    expect(Object.keys(body).sort()).toEqual(['facets', 'hiddenTotal', 'hits', 'tookMs', 'total']);
     expect(body.hits.length).toBeGreaterThan(0);
     expect(Object.keys(body.hits[0]).sort()).toEqual(['id', 'section', 'snippet', 'title', 'type', 'url']);
     expect(body.hits[0].id).toMatch(/^[A-Za-z0-9_-]+$/);
@@ -127,6 +128,7 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     const searches: string[] = [];
     page.on('request', (r) => r.url().includes('/api/search?') && searches.push(new URL(r.url()).searchParams.get('q') ?? ''));
     await page.goto(`${server.url}/`);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await typeWithIme(page, '#search-header', ['m', 'mi', 'mim', 'mima'], '密码');
     // While composing, nothing was searched; after the commit, exactly the committed text.
     const listbox = page.locator('#search-header-results');
@@ -136,8 +138,9 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     await page.keyboard.press('ArrowDown');
     const first = listbox.locator('[role="option"]').first();
     expect(await first.getAttribute('aria-selected')).toBe('true');
-    const href = new URL((await first.locator('a').getAttribute('href'))!, server.url);
-    const target = href.searchParams.get('u')!;
+    // The open list, with an option active, passes axe too.
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    const target = (await first.getAttribute('data-url'))!;
     await Promise.all([page.waitForURL((u) => u.pathname === target.split('#')[0]), page.keyboard.press('Enter')]);
     const anchor = decodeURIComponent(new URL(page.url()).hash.slice(1));
     if (anchor) expect(await page.locator(`[id="${anchor}"]`).count()).toBe(1);
@@ -149,13 +152,14 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     writeFileSync(path.join(contentDir, 'faq/e2e-browser.md'), '---\ntitle: 如何导出信用报告？\ncategory: 数据报送\n---\n在“信用报告”页点击“导出”。\n');
     await eventually(() => page.goto(`${server.url}/faq/e2e-browser`).then((r) => r!.status()), (status) => status === 200);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('如何导出信用报告？');
+    expect(await seriousA11yViolations(page)).toEqual([]);
     writeFileSync(path.join(contentDir, 'faq/e2e-browser.md'), '---\ntitle: 如何导出信用报告？\ncategory: 数据报送\n---\n在“信用报告”页点击“下载PDF”。\n');
     const text = await eventually(async () => (await page.goto(`${server.url}/faq/e2e-browser`), await page.locator('.prose').textContent()) ?? '', (t) => t.includes('下载PDF'));
     expect(text).toContain('下载PDF');
     await page.fill('#search-header', '');
     await page.locator('#search-header').pressSequentially('导出信用报告');
     await page.locator('#search-header-results [role="option"]').first().waitFor();
-    expect(await page.locator('#search-header-results a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).searchParams.get('u')))).toContain('/faq/e2e-browser');
+    expect(await page.locator('#search-header-results [role="option"]').evaluateAll((os) => os.map((o) => (o as HTMLElement).dataset.url))).toContain('/faq/e2e-browser');
     await page.close();
   });
 
@@ -165,9 +169,11 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     expect(await page.getByRole('navigation', { name: '按类型筛选' }).getByRole('link').count()).toBe(4);
     expect(await page.locator('ol.hits > li').count()).toBeGreaterThan(0);
     expect(await page.locator('ol.hits mark').count()).toBeGreaterThan(0);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.goto(`${server.url}/search?q=${encodeURIComponent('量子纠缠火箭发射')}`);
     const ask = page.getByRole('link', { name: /直接提问/ });
     expect(await ask.getAttribute('href')).toBe(`/ask?title=${encodeURIComponent('量子纠缠火箭发射')}`);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.close();
   });
 
@@ -180,6 +186,7 @@ describe.skipIf(!hasChromium)('knowledge base in Chromium', () => {
     expect(await page.locator('a[rel="prev"]').count()).toBe(1);
     expect(await page.locator('a[rel="next"]').count()).toBe(1);
     expect(await page.getByText(/^最后更新：\d{4}年\d{1,2}月\d{1,2}日( \d{2}:\d{2})?$/).count()).toBe(1);
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await page.getByLabel('有帮助', { exact: true }).check();
     await page.getByLabel('还有什么建议？（选填）').fill('讲得很清楚');
     await Promise.all([page.waitForURL(/feedback=thanks/), page.getByRole('button', { name: '提交反馈' }).click()]);

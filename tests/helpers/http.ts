@@ -39,8 +39,12 @@ export async function demoPasswords(server: RunningServer): Promise<Record<strin
   return out;
 }
 
-/** The subject and text of the first kept mail (DATA_DIR/mail/*.eml) to `address`, parsed as a mail client would; waits for delivery. */
-export async function keptMailTo(dataDir: string, address: string): Promise<string> {
+/**
+ * The subject and text of the first kept mail (DATA_DIR/mail/*.eml) to
+ * `address` (whose subject passes `match`, if given), parsed as a mail client
+ * would; waits for delivery.
+ */
+export async function keptMailTo(dataDir: string, address: string, match: (subject: string) => boolean = () => true): Promise<string> {
   const dir = path.join(dataDir, 'mail');
   for (let i = 0; i < 100; i++) {
     let files: string[] = [];
@@ -52,7 +56,7 @@ export async function keptMailTo(dataDir: string, address: string): Promise<stri
     for (const f of files) {
       const mail = await simpleParser(readFileSync(path.join(dir, f)));
       const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
-      if (to.some((a) => a.value.some((v) => v.address === address))) return `${mail.subject}\n${mail.text}`;
+      if (to.some((a) => a.value.some((v) => v.address === address)) && match(mail.subject ?? '')) return `${mail.subject}\n${mail.text}`;
     }
     await new Promise((r) => setTimeout(r, 200));
   }

@@ -12,7 +12,7 @@ import { buildDocuments } from '../../src/server/search/search.documents.ts';
 import { contentIndexUid, rebuildIndex, syncIndex } from '../../src/server/search/search.index.ts';
 import { policies } from '../../src/server/auth/auth.ratelimit.ts';
 import { logSearch, logSearchClick } from '../../src/server/search/search.log.ts';
-import { searchContent, validateQuery } from '../../src/server/search/search.query.ts';
+import { accessHiddenUntilSignIn, searchContent, validateQuery } from '../../src/server/search/search.query.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
 import { chapter, manualIndex, writeContent } from '../helpers/content.ts';
 import { createTestDatabase, testIndexPrefix, type TestDatabase } from '../helpers/db.ts';
@@ -75,6 +75,29 @@ describe('search over the knowledge base', () => {
     const asStaff = await urls('故障', staff);
     expect(asStaff).toContain('/manuals/ops/backup#备份数据库');
     expect(asStaff).toContain('/faq/member-only');
+  });
+
+  it('tells a signed-out visitor how many member hits signing in would add, never counting staff-only ones', async () => {
+    expect(accessHiddenUntilSignIn(null)).toEqual(['member']);
+    expect(accessHiddenUntilSignIn({ id: 'm', roles: ['member'] })).toEqual([]);
+    const res = await searchContent({ search, q: '故障', access: anon, hiddenAccess: accessHiddenUntilSignIn(null) });
+    expect(res.hits.map((h) => h.url)).not.toContain('/faq/member-only');
+    expect(res.hiddenTotal).toBe(1);
+    const asMember = await searchContent({ search, q: '故障', access: visibleAccess({ id: 'm', roles: ['member'] }) });
+    expect(asMember.total).toBe(res.total + res.hiddenTotal);
+    expect(asMember.hiddenTotal).toBe(0);
+    const manualsOnly = await searchContent({ search, q: '故障', type: 'manual', access: anon, hiddenAccess: ['member'] });
+    expect(manualsOnly.hiddenTotal).toBe(0);
+  });
+
+  it('keeps the count of every type when one type is picked', async () => {
+    const all = await searchContent({ search, q: '故障', access: staff });
+    expect(all.facets.manual).toBeGreaterThan(0);
+    expect(all.facets.faq).toBeGreaterThan(0);
+    const faqOnly = await searchContent({ search, q: '故障', type: 'faq', access: staff });
+    expect(faqOnly.hits.every((h) => h.type === 'faq')).toBe(true);
+    expect(faqOnly.facets).toEqual(all.facets);
+    expect(faqOnly.total).toBe(all.facets.faq);
   });
 
   it('finds 故障 from the homophone typo 古障 and from the initials gzsg', async () => {

@@ -1,16 +1,17 @@
 import type { APIRoute } from 'astro';
 import { visibleAccess } from '../../server/content/content.access.ts';
 import { parseSearchParams } from '../../server/search/search.params.ts';
-import { searchContent } from '../../server/search/search.query.ts';
+import { accessHiddenUntilSignIn, searchContent } from '../../server/search/search.query.ts';
 import { errorResponse } from '../../server/shared/errors.ts';
 
 /** GET /api/search?q=&type=&page=&limit= — the instant search box and API clients. Not logged: see /api/search/log. */
 export const GET: APIRoute = async ({ url, locals }) => {
   try {
     const params = parseSearchParams(url.searchParams);
-    const result = await searchContent({ search: locals.runtime.search, ...params, access: visibleAccess(locals.user) });
+    const { user } = locals;
+    const result = await searchContent({ search: locals.runtime.search, ...params, access: visibleAccess(user), hiddenAccess: accessHiddenUntilSignIn(user) });
     return Response.json(
-      { hits: result.hits, total: result.total, facets: result.facets, tookMs: result.tookMs },
+      { hits: result.hits, total: result.total, hiddenTotal: result.hiddenTotal, facets: result.facets, tookMs: result.tookMs },
       { headers: { 'Cache-Control': 'no-store' } },
     );
   } catch (e) {

@@ -6,12 +6,12 @@ import { auditRequest } from '../audit/audit.usecases.ts';
 import { queueMail } from '../mail/mail.outbox.ts';
 import { resetMail } from '../mail/mail.templates.ts';
 import type { Clock } from '../shared/clock.ts';
-import { createErrorFactory, createValidationError } from '../shared/errors.ts';
+import { createErrorFactory, createValidationError, fieldsOf } from '../shared/errors.ts';
 import { createInvalidTokenError, endOutstandingLinks, findValidToken, issueToken, linkFor, RESET_MINUTES } from './auth.links.ts';
 import { burnPasswordCheck, hashPassword, passwordProblem, verifyPassword } from './auth.passwords.ts';
 import { clearAttempts, policies, refundAttempt, takeAttempt, takeAttempts } from './auth.ratelimit.ts';
 import type { Auth, AuthUser } from './auth.sessions.ts';
-import { fieldsOf, userInputSchema, type AccountDeps, type RequestMeta } from './users.usecases.ts';
+import { userInputSchema, type AccountDeps, type RequestMeta } from './users.usecases.ts';
 
 /** Self-service: signing in, resetting and changing one's own password, one's own profile. */
 

@@ -4,6 +4,14 @@ import type { Access } from '../content/content.schemas.ts';
 export interface Actor {
   id: string;
   roles: Role[];
+  unitId?: string | null;
+  isUnitContact?: boolean;
+}
+
+/** Whose question it is, for `question.read`. */
+export interface QuestionOwner {
+  askerId: string | null;
+  unitId: string | null;
 }
 
 /** Everything a person can be allowed to do. Anything not listed is denied. */
@@ -13,7 +21,10 @@ export type Action =
   | 'admin.home'
   | 'admin.users'
   | 'admin.units'
-  | 'admin.audit';
+  | 'admin.audit'
+  | 'questions.own'
+  | 'question.read'
+  | 'desk.use';
 
 const STAFF: Role[] = ['engineer', 'trainer', 'admin'];
 
@@ -21,7 +32,7 @@ const STAFF: Role[] = ['engineer', 'trainer', 'admin'];
  * The one policy check: may `user` do `action` (on `resource`)? Deny by
  * default; every page and API route asks this on the server.
  */
-export function can(user: Actor | null, action: Action, resource?: { access?: Access }): boolean {
+export function can(user: Actor | null, action: Action, resource?: { access?: Access; question?: QuestionOwner }): boolean {
   switch (action) {
     case 'content.read': {
       const access = resource?.access ?? 'public';
@@ -31,7 +42,17 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
       return user.roles.some((r) => STAFF.includes(r));
     }
     case 'account.manage':
+    case 'questions.own':
       return user !== null;
+    case 'question.read': {
+      const q = resource?.question;
+      if (!user || !q) return false;
+      if (can(user, 'desk.use')) return true;
+      if (q.askerId === user.id) return true;
+      return Boolean(user.isUnitContact && user.unitId && q.unitId === user.unitId);
+    }
+    case 'desk.use':
+      return user?.roles.some((r) => r === 'engineer' || r === 'admin') ?? false;
     case 'admin.home':
     case 'admin.users':
     case 'admin.units':

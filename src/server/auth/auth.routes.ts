@@ -30,6 +30,18 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/password/forgot': { action: null },
   '/password/set': { action: null },
   '/account': { action: 'account.manage' },
+  // Anyone may ask; whether a question without an account is accepted is ASK_ANONYMOUS, checked where it is submitted.
+  '/ask': { action: null },
+  '/api/questions': { action: null },
+  '/api/questions/deflect': { action: null },
+  // The private link is the permission: the page checks the token.
+  '/track/[token]': { action: null },
+  '/my/questions': { action: 'questions.own' },
+  // The page shows the question only to its asker, the unit's contact person, engineers and admins.
+  '/questions/[number]': { action: 'questions.own' },
+  '/desk': { action: 'desk.use' },
+  '/desk/[number]': { action: 'desk.use' },
+  '/api/desk/counts': { action: 'desk.use' },
   '/admin': { action: 'admin.home' },
   '/admin/users': { action: 'admin.users' },
   '/admin/users/[id]': { action: 'admin.users' },

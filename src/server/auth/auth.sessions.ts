@@ -11,6 +11,8 @@ export interface AuthUser {
   email: string;
   roles: Role[];
   engineerTier: number | null;
+  /** The unit's contact person: sees all of the unit's questions. */
+  isUnitContact: boolean;
   unitId: string | null;
   status: UserStatus;
 }
@@ -46,7 +48,7 @@ function drizzleAdapter(db: Db): Adapter {
       const u = row.users;
       const user: DatabaseUser = {
         id: u.id,
-        attributes: { name: u.name, email: u.email, roles: u.roles, engineerTier: u.engineerTier, unitId: u.unitId, status: u.status },
+        attributes: { name: u.name, email: u.email, roles: u.roles, engineerTier: u.engineerTier, isUnitContact: u.isUnitContact, unitId: u.unitId, status: u.status },
       };
       return [toSession(row.sessions), user];
     },
@@ -132,7 +134,7 @@ export function createAuth({
         await lucia.invalidateSession(session.id);
         return { user: null, session: null, cookie: lucia.createBlankSessionCookie() };
       }
-      const authUser: AuthUser = { id: user.id, name: user.name, email: user.email, roles: user.roles, engineerTier: user.engineerTier, unitId: user.unitId, status: user.status };
+      const authUser: AuthUser = { id: user.id, name: user.name, email: user.email, roles: user.roles, engineerTier: user.engineerTier, isUnitContact: user.isUnitContact, unitId: user.unitId, status: user.status };
       return { user: authUser, session, cookie: session.fresh ? sessionCookie(token) : null };
     },
     invalidate: (sessionId: string) => lucia.invalidateSession(sessionId),

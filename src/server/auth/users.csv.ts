@@ -266,7 +266,8 @@ const ROLE_WORDS = new Map<string, { role: Role; tier?: Tier }>([
 
 const TIER_WORDS: Record<string, Tier> = { 一线: 1, 二线: 2, 三线: 3 };
 
-const ROLE_HINT = '可填写：成员单位用户、值班工程师（一线/二线/三线）、培训讲师、系统管理员，或 member、engineer:1、trainer、admin';
+/** The words the roles column takes, in zh-CN: in every unknown-role error and beside the import form. */
+export const ROLE_HINT = '可填写：成员单位用户、值班工程师（一线/二线/三线）、培训讲师、系统管理员，或 member、engineer:1、trainer、admin';
 
 function lookUpRole(token: string): { role: Role; tier?: Tier } | undefined {
   const known = ROLE_WORDS.get(token.toLowerCase());

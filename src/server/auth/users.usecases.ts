@@ -7,8 +7,9 @@ import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail } from '../mail/mail.outbox.ts';
 import { inviteMail } from '../mail/mail.templates.ts';
 import type { Clock } from '../shared/clock.ts';
-import { AppError, createErrorFactory, createNotFoundError, createValidationError } from '../shared/errors.ts';
+import { AppError, createErrorFactory, createNotFoundError, createValidationError, fieldsOf } from '../shared/errors.ts';
 import { isUuid, newId } from '../shared/ids.ts';
+import { phoneFieldSchema } from '../shared/phone.ts';
 import { INVITE_HOURS, issueToken, linkFor } from './auth.links.ts';
 import { policies, takeAttempt } from './auth.ratelimit.ts';
 import type { Auth, AuthUser } from './auth.sessions.ts';
@@ -31,19 +32,13 @@ const createEmailTakenError = createErrorFactory({ code: 'users.email_taken', me
 export const userInputSchema = z.strictObject({
   name: z.string().trim().min(1, '请填写姓名。').max(50, '姓名不能超过 50 个字。'),
   email: z.string().trim().toLowerCase().pipe(z.email('邮箱格式不正确。').max(200)),
-  phone: z.string().trim().max(30).optional().default(''),
+  phone: phoneFieldSchema,
   unitId: z.uuid().nullable().optional().default(null),
   roles: z.array(z.enum(allRoles)).min(1, '请至少选择一个角色。'),
   engineerTier: z.coerce.number().int().min(1).max(3).nullable().optional().default(null),
 });
 export type UserInput = z.input<typeof userInputSchema>;
 
-/** A zod error as per-field zh-CN messages (the first issue of each field). */
-export function fieldsOf(error: z.ZodError): Record<string, string> {
-  const fields: Record<string, string> = {};
-  for (const i of error.issues) fields[String(i.path[0] ?? 'form')] ??= i.message;
-  return fields;
-}
 
 
 /**
@@ -159,10 +154,17 @@ export async function resendInvite(deps: AccountDeps & { meta: RequestMeta; user
 
 /** Changes roles, tier and unit; audited with before and after. */
 export async function updateUserAccess(deps: { db: Db; clock: Clock; meta: RequestMeta; userId: string; input: unknown }) {
-  const schema = z.strictObject({ roles: userInputSchema.shape.roles, engineerTier: userInputSchema.shape.engineerTier, unitId: userInputSchema.shape.unitId });
+  const schema = z.strictObject({
+    roles: userInputSchema.shape.roles,
+    engineerTier: userInputSchema.shape.engineerTier,
+    unitId: userInputSchema.shape.unitId,
+    isUnitContact: z.boolean().optional().default(false),
+  });
   const parsed = schema.safeParse(deps.input);
   if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
   const next = applyRoleRules(parsed.data);
+  // The contact person (单位联系人) sees the whole unit's questions: only a member of a unit can be one.
+  if (next.isUnitContact && !next.unitId) throw createValidationError({ isUnitContact: '单位联系人必须属于某个单位。' });
   const { db, clock, meta } = deps;
   await assertUnitExists(db, next.unitId);
   const [before] = await db.select().from(users).where(eq(users.id, deps.userId));
@@ -170,12 +172,12 @@ export async function updateUserAccess(deps: { db: Db; clock: Clock; meta: Reque
   if (meta.actor?.id === before.id && before.roles.includes('admin') && !next.roles.includes('admin'))
     throw createValidationError({ roles: '不能取消自己的系统管理员角色。' });
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ roles: next.roles, engineerTier: next.engineerTier, unitId: next.unitId, updatedAt: clock.now() }).where(eq(users.id, before.id));
+    await tx.update(users).set({ roles: next.roles, engineerTier: next.engineerTier, unitId: next.unitId, isUnitContact: next.isUnitContact, updatedAt: clock.now() }).where(eq(users.id, before.id));
     await auditRequest({ db: tx, clock, meta, event: {
       action: 'user.roles_changed',
       targetType: 'user',
       targetId: before.id,
-      before: { roles: before.roles, engineerTier: before.engineerTier, unitId: before.unitId },
+      before: { roles: before.roles, engineerTier: before.engineerTier, unitId: before.unitId, isUnitContact: before.isUnitContact },
       after: next,
     } });
   });

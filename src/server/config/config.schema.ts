@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { isPhone, normalizePhone } from '../shared/phone.ts';
 
 /**
  * Every setting Dayi reads from the environment, with its doc and default.
@@ -137,6 +138,24 @@ export const configKeys = {
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     secret: true,
   },
+  askRateLimit: {
+    env: 'ASK_RATE_LIMIT',
+    doc: 'Questions one client address may submit per hour (the ask form and `POST /api/questions`); `0` turns the limit off, for trusted networks and benchmarks.',
+    schema: z.coerce.number({ error: 'must be a whole number' }).int().min(0).max(100_000),
+    default: '30',
+  },
+  askAnonymous: {
+    env: 'ASK_ANONYMOUS',
+    doc: 'Whether people without an account may ask (with an e-mail address); `false` asks them to sign in first.',
+    schema: bool,
+    default: 'true',
+  },
+  reopenDays: {
+    env: 'REOPEN_DAYS',
+    doc: 'How many days after a question is closed its asker may still reopen it.',
+    schema: z.coerce.number({ error: 'must be a number of days' }).int().min(0).max(365),
+    default: '30',
+  },
   sessionIdleMinutes: {
     env: 'SESSION_IDLE_MINUTES',
     doc: 'A session ends after this many minutes without a request.',
@@ -160,6 +179,22 @@ export const configKeys = {
     doc: 'Sender of outgoing mail.',
     schema: z.string().min(3),
     default: '答疑 Dayi <dayi@localhost>',
+  },
+  serviceHotline: {
+    env: 'SERVICE_HOTLINE',
+    doc: 'Service hotline shown in every page footer and on the error pages, e.g. `023-6379 0000 转 8001` (digits, spaces, `+ - ( )`, an extension). Unset: no hotline is shown, and `/admin` says so.',
+    schema: z.string().transform(normalizePhone).refine(isPhone, { message: 'must be a phone number: digits, spaces, + - ( ) and an extension' }).optional(),
+  },
+  serviceEmail: {
+    env: 'SERVICE_EMAIL',
+    doc: 'Service mailbox shown beside the hotline, e.g. `helpdesk@example.cn`. Unset: not shown.',
+    schema: z.email({ error: 'must be an e-mail address' }).optional(),
+  },
+  serviceHours: {
+    env: 'SERVICE_HOURS',
+    doc: 'When the hotline answers, shown beside it.',
+    schema: z.string().trim().min(1).max(40),
+    default: '7×24 小时',
   },
   appTimeZone: {
     env: 'APP_TIME_ZONE',

@@ -18,25 +18,38 @@ export interface ContentService {
   stop(): void;
 }
 
+/** When a file was last modified, no later than `now`; `now` when it cannot be read. */
+async function modifiedAt(file: string, now: Date): Promise<Date> {
+  const s = await stat(file).catch(() => null);
+  return s && s.mtimeMs < now.getTime() ? new Date(Math.floor(s.mtimeMs)) : now;
+}
+
 /**
- * Records each page's hash; a page whose hash is new or different gets
- * `changed_at = now`. Returns when every current page last changed.
+ * Records each page's hash and returns when every current page last changed.
+ * A page seen for the first time is dated by its file's mtime under
+ * `contentDir` (so a fresh install does not date every page by its first
+ * start); a page whose hash changed later gets `changed_at = now`.
  */
-export async function syncContentPages({ db, clock, store }: { db: Db; clock: Clock; store: ContentStore }): Promise<Map<string, Date>> {
+export async function syncContentPages({ db, clock, store, contentDir }: { db: Db; clock: Clock; store: ContentStore; contentDir?: string }): Promise<Map<string, Date>> {
   const pages = [...store.pages.values()];
   const changed = new Map<string, Date>();
   if (!pages.length) return changed;
   const rows = await db.select().from(contentPages).where(inArray(contentPages.url, pages.map((p) => p.url)));
   const known = new Map(rows.map((r) => [r.url, r]));
   const now = clock.now();
-  const fresh = new Set(pages.filter((p) => known.get(p.url)?.hash !== p.hash));
-  for (const p of fresh) {
+  for (const p of pages) {
+    const row = known.get(p.url);
+    if (row?.hash === p.hash) {
+      changed.set(p.url, row.changedAt);
+      continue;
+    }
+    const changedAt = row || !contentDir ? now : await modifiedAt(path.join(contentDir, p.file), now);
     await db
       .insert(contentPages)
-      .values({ url: p.url, file: p.file, hash: p.hash, changedAt: now })
-      .onConflictDoUpdate({ target: contentPages.url, set: { file: p.file, hash: p.hash, changedAt: now } });
+      .values({ url: p.url, file: p.file, hash: p.hash, changedAt })
+      .onConflictDoUpdate({ target: contentPages.url, set: { file: p.file, hash: p.hash, changedAt } });
+    changed.set(p.url, changedAt);
   }
-  for (const p of pages) changed.set(p.url, fresh.has(p) ? now : known.get(p.url)!.changedAt);
   return changed;
 }
 
@@ -83,7 +96,7 @@ export async function startContent({
   rescanMs?: number;
 }): Promise<ContentService> {
   let store = await loadContent(contentDir);
-  let changedAt = await syncContentPages({ db, clock, store });
+  let changedAt = await syncContentPages({ db, clock, store, contentDir });
   let print = await fingerprint(contentDir);
   const listeners: ((s: ContentStore) => Promise<void> | void)[] = [];
   const report = (s: ContentStore) => {
@@ -97,7 +110,7 @@ export async function startContent({
     const next = await loadContent(contentDir);
     print = await fingerprint(contentDir);
     if (next.hash === store.hash) return { changed: false };
-    changedAt = await syncContentPages({ db, clock, store: next });
+    changedAt = await syncContentPages({ db, clock, store: next, contentDir });
     store = next;
     report(next);
     log.info({ pages: next.pages.size, issues: next.issues.length }, 'content reloaded');

@@ -1,4 +1,5 @@
-import type { FederatedMultiSearchParams, Locale, MultiSearchQueryWithFederation } from 'meilisearch';
+import type { FederatedMultiSearchParams, Locale, Meilisearch, MultiSearchQueryWithFederation, SearchResponse } from 'meilisearch';
+import { visibleAccess, type Viewer } from '../content/content.access.ts';
 import type { Access } from '../content/content.schemas.ts';
 import { createErrorFactory, createServiceUnavailableError, createValidationError } from '../shared/errors.ts';
 import type { SearchService } from './search.client.ts';
@@ -22,7 +23,10 @@ export interface SearchHit {
 export interface SearchResult {
   hits: SearchHit[];
   total: number;
+  /** Hits per type for the whole query, whatever type is picked, so the type tabs keep their counts. */
   facets: Record<DocType, number>;
+  /** Hits of the same query (type included) at `hiddenAccess` levels: what signing in would add. */
+  hiddenTotal: number;
   tookMs: number;
   page: number;
   limit: number;
@@ -56,13 +60,28 @@ export function highlightToHtml(s: string): string {
   return escapeHtml(s).replaceAll(PRE, '<mark>').replaceAll(POST, '</mark>');
 }
 
+/**
+ * The access levels a viewer would gain by signing in: for a signed-out
+ * visitor, what every signed-in user may see (member content); none once
+ * signed in. Staff-only content is not among them, since signing in as a
+ * member unit user would not show it.
+ */
+export function accessHiddenUntilSignIn(viewer: Viewer | null): Access[] {
+  if (viewer) return [];
+  const anonymous = visibleAccess(null);
+  return visibleAccess(ANY_SIGNED_IN_USER).filter((a) => !anonymous.includes(a));
+}
+
+const ANY_SIGNED_IN_USER: Viewer = { id: 'any-signed-in-user', roles: ['member'] };
+
 const HAN = /\p{Script=Han}/u;
 const LATIN_ONLY = /^[a-z]+$/;
 
 /**
  * The federated multi-search request for a query: the text query, plus a
  * pinyin query beside it so a homophone typo (古障) or pinyin initials (gzsg)
- * still find the section. `access` is enforced here, on the server.
+ * still find the section. `access` is enforced here, on the server. With
+ * `facets`, the answer counts hits per type (under the same filters).
  */
 export function buildSearchRequest({
   indexPrefix,
@@ -71,6 +90,7 @@ export function buildSearchRequest({
   page = 1,
   limit = 10,
   access,
+  facets = true,
 }: {
   indexPrefix: string;
   q: string;
@@ -78,6 +98,7 @@ export function buildSearchRequest({
   page?: number;
   limit?: number;
   access: Access[];
+  facets?: boolean;
 }): FederatedMultiSearchParams {
   const uid = contentIndexUid(indexPrefix);
   const accessFilter = `access IN [${access.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -105,13 +126,17 @@ export function buildSearchRequest({
   } else if (LATIN_ONLY.test(q.replace(/\s/g, ''))) {
     queries.push({ ...common, q: q.replace(/\s/g, ''), attributesToSearchOn: PINYIN_ATTRIBUTES, matchingStrategy: 'all', federationOptions: { weight: 0.9 } });
   }
-  return {
-    federation: { limit, offset: (page - 1) * limit, facetsByIndex: { [uid]: ['type'] }, mergeFacets: {} },
-    queries,
-  };
+  const facetsByIndex = facets ? { facetsByIndex: { [uid]: ['type'] }, mergeFacets: {} } : {};
+  return { federation: { limit, offset: (page - 1) * limit, ...facetsByIndex }, queries };
 }
 
-/** Searches the content index (see buildSearchRequest) and shapes the hits for pages and the API. */
+/**
+ * Searches the content index (see buildSearchRequest) and shapes the hits for
+ * pages and the API. Beside the page of hits, the same client answers, in
+ * parallel, two counts without hits: per type without the type filter (a
+ * filtered facet distribution would say 0 for every other type), and the
+ * total at `hiddenAccess`.
+ */
 export async function searchContent({
   search,
   q,
@@ -119,6 +144,7 @@ export async function searchContent({
   page = 1,
   limit = 10,
   access,
+  hiddenAccess = [],
 }: {
   search: SearchService;
   q: string;
@@ -126,42 +152,59 @@ export async function searchContent({
   page?: number;
   limit?: number;
   access: Access[];
+  hiddenAccess?: Access[];
 }): Promise<SearchResult> {
   const client = search.client;
   if (!client) throw createSearchUnavailableError();
   const started = performance.now();
-  const params = buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access });
-  let res;
-  try {
-    res = await client.multiSearch(params);
-  } catch (e) {
-    const cause = (e as { cause?: { code?: string; httpStatus?: number } }).cause;
-    if (cause?.code === 'index_not_found') return { hits: [], total: 0, facets: emptyFacets(), tookMs: 0, page, limit };
-    // Meilisearch answered with an error: our request was wrong. No answer at all: the engine is down.
-    if (cause?.httpStatus) throw createSearchFailedError();
-    throw createSearchUnavailableError();
-  }
-  const facets = emptyFacets();
-  for (const [k, v] of Object.entries(res.facetDistribution?.type ?? {})) if (k in facets) facets[k as DocType] = v;
-  const hits = res.hits.map((h) => {
-    const f = (h._formatted ?? {}) as Record<string, string>;
-    return {
-      id: String(h.id),
-      type: h.type as DocType,
-      title: String(h.title),
-      section: String(h.section),
-      url: String(h.url),
-      snippet: highlightToHtml(f.text ?? ''),
-    };
-  });
+  const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean }) =>
+    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
+  const [res, counts, hidden] = await Promise.all([
+    request({ page, limit, access, facets: !type }),
+    type ? request({ type: undefined, limit: 0, access, facets: true }) : null,
+    hiddenAccess.length ? request({ limit: 0, access: hiddenAccess, facets: false }) : null,
+  ]);
+  if (!res) return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, tookMs: 0, page, limit };
   return {
-    hits,
-    total: res.estimatedTotalHits ?? hits.length,
-    facets,
+    hits: res.hits.map(toHit),
+    total: res.estimatedTotalHits ?? res.hits.length,
+    facets: typeCounts(counts ?? res),
+    hiddenTotal: hidden?.estimatedTotalHits ?? 0,
     tookMs: Math.round(performance.now() - started),
     page,
     limit,
   };
+}
+
+/** One federated search; null when the index does not exist yet (nothing indexed). */
+async function runSearch(client: Meilisearch, params: FederatedMultiSearchParams): Promise<SearchResponse | null> {
+  try {
+    return await client.multiSearch(params);
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; httpStatus?: number } }).cause;
+    if (cause?.code === 'index_not_found') return null;
+    // Meilisearch answered with an error: our request was wrong. No answer at all: the engine is down.
+    if (cause?.httpStatus) throw createSearchFailedError();
+    throw createSearchUnavailableError();
+  }
+}
+
+function toHit(h: Record<string, unknown>): SearchHit {
+  const f = (h._formatted ?? {}) as Record<string, string>;
+  return {
+    id: String(h.id),
+    type: h.type as DocType,
+    title: String(h.title),
+    section: String(h.section),
+    url: String(h.url),
+    snippet: highlightToHtml(f.text ?? ''),
+  };
+}
+
+function typeCounts(res: SearchResponse): Record<DocType, number> {
+  const facets = emptyFacets();
+  for (const [k, v] of Object.entries(res.facetDistribution?.type ?? {})) if (k in facets) facets[k as DocType] = v;
+  return facets;
 }
 
 const createSearchFailedError = createErrorFactory({ code: 'search.failed', message: '搜索出错，请换个说法再试。', status: 502 });

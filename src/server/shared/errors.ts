@@ -26,6 +26,13 @@ export function isAppError(e: unknown): e is AppError {
   return typeof e === 'object' && e !== null && (e as { isAppError?: unknown }).isAppError === true;
 }
 
+/** A zod error as one zh-CN message per field (the first issue of each); issues without a path go under `form`. */
+export function fieldsOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const i of error.issues) fields[String(i.path[0] ?? 'form')] ??= i.message;
+  return fields;
+}
+
 export const createValidationError = (fields: Record<string, string>, message = '提交的内容有误，请检查后重试。') =>
   new AppError('validation.failed', message, 400, fields);
 export const createNotFoundError = createErrorFactory({ code: 'not_found', message: '未找到该内容。', status: 404 });

@@ -1,0 +1,50 @@
+import { utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chapter, manualIndex, writeContent } from '../../../tests/helpers/content.ts';
+import { createTestDatabase, type TestDatabase } from '../../../tests/helpers/db.ts';
+import { createFixedClock } from '../shared/clock.ts';
+import { loadContent } from './content.loader.ts';
+import { syncContentPages } from './content.service.ts';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.drop();
+});
+
+describe('when a page last changed', () => {
+  it('dates a page seen for the first time by its file, not by the first start, and an edit by when it is seen', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-a.md': chapter('第一章', '正文'),
+      'faq/q.md': '---\ntitle: 问？\n---\n答。\n',
+    });
+    const written = new Date('2026-03-02T08:00:00Z');
+    utimesSync(path.join(dir, 'faq/q.md'), written, written);
+    const clock = createFixedClock('2026-11-25T01:45:00Z');
+    const db = t.database.db;
+
+    const first = await syncContentPages({ db, clock, store: await loadContent(dir), contentDir: dir });
+    expect(first.get('/faq/q')).toEqual(written);
+
+    clock.advance(86_400_000);
+    const again = await syncContentPages({ db, clock, store: await loadContent(dir), contentDir: dir });
+    expect(again.get('/faq/q')).toEqual(written);
+
+    writeFileSync(path.join(dir, 'faq/q.md'), '---\ntitle: 问？\n---\n新的答案。\n');
+    const edited = await syncContentPages({ db, clock, store: await loadContent(dir), contentDir: dir });
+    expect(edited.get('/faq/q')).toEqual(clock.now());
+  });
+
+  it('never dates a page in the future when a file’s clock is ahead', async () => {
+    const dir = writeContent({ 'faq/ahead.md': '---\ntitle: 将来？\n---\n答。\n' });
+    const future = new Date('2030-01-01T00:00:00Z');
+    utimesSync(path.join(dir, 'faq/ahead.md'), future, future);
+    const clock = createFixedClock('2026-11-25T01:45:00Z');
+    const changed = await syncContentPages({ db: t.database.db, clock, store: await loadContent(dir), contentDir: dir });
+    expect(changed.get('/faq/ahead')).toEqual(clock.now());
+  });
+});

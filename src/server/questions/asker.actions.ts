@@ -1,0 +1,95 @@
+import type { Config } from '../config/config.ts';
+import { t } from '../../i18n/t.ts';
+import type { MessageKey } from '../../i18n/zh-CN.ts';
+import { createValidationError } from '../shared/errors.ts';
+import { asArray, asString, formProblem, readForm } from '../shared/forms.ts';
+import type { QuestionRow } from './questions.queries.ts';
+import type { ChangeDeps } from './questions.workflow.ts';
+import { addFollowUp, confirmResolved, rateAnswer, reopenByAsker } from './tracking.usecases.ts';
+
+/** What the asker's forms post, by `action`; the notice shown after each (`?done=`). */
+export const askerActions = ['followup', 'resolve', 'reopen', 'rate'] as const;
+export type AskerActionName = (typeof askerActions)[number];
+
+/**
+ * Runs one form post of the asker's page (tracking link or signed-in asker)
+ * against the question as loaded; the caller redirects back on success.
+ */
+export async function runAskerAction({
+  deps,
+  config,
+  question,
+  form,
+}: {
+  deps: ChangeDeps;
+  config: Pick<Config, 'reopenDays'>;
+  question: QuestionRow;
+  form: Record<string, string | string[]>;
+}): Promise<AskerActionName> {
+  const action = askerActions.find((a) => a === asString(form.action));
+  const base = { ...deps, question, version: Number(asString(form.version)), reopenDays: config.reopenDays };
+  switch (action) {
+    case 'followup':
+      await addFollowUp({ ...base, body: asString(form.body) });
+      break;
+    case 'resolve':
+      await confirmResolved(base);
+      break;
+    case 'reopen':
+      await reopenByAsker({ ...base, reason: asString(form.reason) });
+      break;
+    case 'rate':
+      await rateAnswer({
+        ...base,
+        deskUrl: `${deps.baseUrl.replace(/\/$/, '')}/desk/${question.number}`,
+        input: {
+          replyEventId: asString(form.replyEventId),
+          overall: asString(form.overall),
+          attitude: asString(form.attitude),
+          business: asString(form.business),
+          technical: asString(form.technical),
+          reasons: asArray(form.reasons),
+          comment: asString(form.comment),
+        },
+      });
+      break;
+    default:
+      throw createValidationError({ action: '不支持的操作。' });
+  }
+  return action;
+}
+
+/**
+ * A POST to the asker's page: runs the action, then either says where to
+ * redirect (PRG, with the notice code) or what went wrong, keeping the typed
+ * follow-up. Both the tracking link page and the signed-in page use it.
+ */
+export async function handleAskerPost({
+  request,
+  pathname,
+  deps,
+  config,
+  question,
+}: {
+  request: Request;
+  pathname: string;
+  deps: ChangeDeps;
+  config: Pick<Config, 'reopenDays'>;
+  question: QuestionRow;
+}): Promise<{ redirect: string } | { problem: string; status: number; draft: string }> {
+  const form = await readForm(request);
+  try {
+    const done = await runAskerAction({ deps, config, question, form });
+    return { redirect: `${pathname}?done=${done}` };
+  } catch (e) {
+    const p = formProblem(e);
+    return { problem: Object.values(p.fields)[0] ?? p.message, status: p.status, draft: asString(form.body) };
+  }
+}
+
+/** The notice for `?done=` after a redirect: only codes of ours, never text from the URL. */
+export function askerNotice(url: URL): string | null {
+  const code = url.searchParams.get('done');
+  const done = [...askerActions, 'submitted'].find((a) => a === code);
+  return done ? t(`track.done.${done}` as MessageKey) : null;
+}

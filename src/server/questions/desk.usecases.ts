@@ -1,0 +1,122 @@
+import { and, eq } from 'drizzle-orm';
+import { z } from 'zod';
+import { questions, users } from '../../../db/schema/index.ts';
+import { t } from '../../i18n/t.ts';
+import { can } from '../auth/auth.policy.ts';
+import type { AuthUser } from '../auth/auth.sessions.ts';
+import { createValidationError } from '../shared/errors.ts';
+import { isUuid } from '../shared/ids.ts';
+import { createQuestionStateError } from './questions.errors.ts';
+import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from './questions.mail.ts';
+import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
+import { BODY_MAX } from './questions.schemas.ts';
+import { trackingUrlFor } from './questions.usecases.ts';
+import { addEvent, changeQuestion, mailQuestion, type ChangeDeps } from './questions.workflow.ts';
+
+/** An engineer's action on a question they have open at `version`. */
+type DeskAction = ChangeDeps & { actor: AuthUser; question: QuestionRow; version: number };
+
+const bodySchema = z.string().trim().min(1, '请填写内容。').max(BODY_MAX, `内容不能超过 ${BODY_MAX} 个字。`);
+const isOpen = (q: QuestionRow) => OPEN_STATUSES.includes(q.status);
+
+function requireOpen(q: QuestionRow) {
+  if (!isOpen(q) || q.mergedIntoId) throw createQuestionStateError();
+}
+
+/** Takes an unassigned question: it becomes the engineer's, status 处理中. */
+export async function claimQuestion(d: DeskAction) {
+  requireOpen(d.question);
+  if (d.question.assigneeId === d.actor.id) throw createQuestionStateError();
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: { assigneeId: d.actor.id, status: d.question.status === 'answered' ? 'answered' : 'assigned' },
+    event: { kind: 'claimed', actorId: d.actor.id, data: { from: d.question.assigneeId } },
+  });
+}
+
+/** Assigns or transfers the question to another engineer (engineers and admins only). */
+export async function assignQuestion(d: DeskAction & { assigneeId: string }) {
+  requireOpen(d.question);
+  if (!isUuid(d.assigneeId)) throw createValidationError({ assigneeId: '请选择一位在职的值班工程师。' });
+  const [to] = await d.db.select().from(users).where(and(eq(users.id, d.assigneeId), eq(users.status, 'active')));
+  if (!to || !can(to, 'desk.use')) throw createValidationError({ assigneeId: '请选择一位在职的值班工程师。' });
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: { assigneeId: to.id, status: d.question.status === 'answered' ? 'answered' : 'assigned' },
+    event: { kind: 'assigned', actorId: d.actor.id, data: { from: d.question.assigneeId, to: to.id, toName: to.name } },
+  });
+}
+
+/**
+ * Replies to the asker: on the timeline, mailed to them, status 已答复. The
+ * first reply also takes the question if nobody had it, and stamps the time
+ * the first-reply clock measures.
+ */
+export async function replyToQuestion(d: DeskAction & { body: unknown }) {
+  const body = bodySchema.safeParse(d.body);
+  if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
+  if (d.question.status === 'closed' || d.question.mergedIntoId) throw createQuestionStateError();
+  const now = d.clock.now();
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: {
+      status: d.question.status === 'resolved' ? 'resolved' : 'answered',
+      assigneeId: d.question.assigneeId ?? d.actor.id,
+      firstRepliedAt: d.question.firstRepliedAt ?? now,
+    },
+    event: { kind: 'replied', actorId: d.actor.id, body: body.data },
+    mails: (q, { trackingUrl }) => [replyMail(mailQuestion(q), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl })],
+  });
+}
+
+/** An internal note: on the timeline for engineers only, never shown or mailed to the asker. */
+export async function addNote(d: DeskAction & { body: unknown }) {
+  const body = bodySchema.safeParse(d.body);
+  if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
+  return changeQuestion(d, { question: d.question, version: d.version, event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data } });
+}
+
+const deskStatuses = ['resolved', 'closed', 'reopened'] as const;
+
+/** Marks resolved (the asker is asked to rate), closes, or reopens; each is mailed to the asker. */
+export async function setQuestionStatus(d: DeskAction & { status: unknown }) {
+  const parsed = z.enum(deskStatuses).safeParse(d.status);
+  if (!parsed.success) throw createValidationError({ status: '不支持的状态。' });
+  const to = parsed.data;
+  const from = d.question.status;
+  const allowed = to === 'reopened' ? from === 'resolved' || from === 'closed' : to === 'resolved' ? isOpen(d.question) : from !== 'closed';
+  if (!allowed || d.question.mergedIntoId) throw createQuestionStateError();
+  const now = d.clock.now();
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: { status: to, ...(to === 'resolved' ? { resolvedAt: now } : to === 'closed' ? { closedAt: now } : { resolvedAt: null, closedAt: null }) },
+    event: { kind: to === 'reopened' ? 'reopened' : to === 'resolved' ? 'resolved' : 'status_changed', actorId: d.actor.id, data: { from, to } },
+    mails: (q, { trackingUrl }) =>
+      to === 'resolved' ? [resolvedMail(mailQuestion(q), { trackingUrl })] : [statusMail(mailQuestion(q), { status: t(`question.status.${to}`), trackingUrl })],
+  });
+}
+
+/**
+ * Merges a duplicate into the question kept: the duplicate is closed and
+ * points to it, its asker is told by mail with the kept question's link, and
+ * both timelines say so.
+ */
+export async function mergeQuestion(d: DeskAction & { intoNumber: string }) {
+  requireOpen(d.question);
+  const [into] = await d.db.select().from(questions).where(eq(questions.number, d.intoNumber.trim()));
+  if (!into || into.id === d.question.id || into.mergedIntoId) throw createValidationError({ intoNumber: '请填写另一个未被合并的问题编号。' });
+  const now = d.clock.now();
+  const result = await changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: { status: 'closed', closedAt: now, mergedIntoId: into.id },
+    event: { kind: 'merged', actorId: d.actor.id, data: { into: into.number } },
+    mails: (q) => [mergedMail(mailQuestion(q), { into, trackingUrl: trackingUrlFor(d.baseUrl, into.trackingToken) })],
+    alongside: (tx, at) => addEvent(tx, at, into.id, { kind: 'merged', actorId: d.actor.id, internal: true, data: { from: d.question.number } }).then(() => {}),
+  });
+  return result;
+}

@@ -1,0 +1,22 @@
+import type { QuestionDeps } from './questions.usecases.ts';
+import type { ChangeDeps } from './questions.workflow.ts';
+
+interface LocalsLike {
+  runtime: App.Locals['runtime'];
+}
+
+/** Dependencies of asking, for this request. */
+export function questionDeps({ runtime }: LocalsLike): QuestionDeps {
+  const { config } = runtime;
+  return {
+    ...changeDeps({ runtime }),
+    timeZone: config.appTimeZone,
+    askRateLimit: config.askRateLimit,
+    askAnonymous: config.askAnonymous,
+  };
+}
+
+/** Dependencies of every change to a question (desk and tracking page). */
+export function changeDeps({ runtime }: LocalsLike): ChangeDeps {
+  return { db: runtime.database.db, clock: runtime.clock, jobs: runtime.jobs, mailFrom: runtime.config.mailFrom, baseUrl: runtime.publicBase };
+}

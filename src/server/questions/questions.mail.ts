@@ -1,0 +1,120 @@
+import type { MailInput } from '../mail/mail.outbox.ts';
+import { renderUserMarkdown } from '../shared/markdown.ts';
+
+/** What every mail about a question needs to know of it. */
+export interface MailQuestion {
+  number: string;
+  title: string;
+  contactName: string;
+  contactEmail: string;
+  /** The receipt's Message-ID; later mails reply to it so one question is one conversation. */
+  threadMessageId: string | null;
+}
+
+const SIGNATURE = '—— 答疑 · 公共信用信息平台帮助中心';
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+/**
+ * Root-relative links of a reply (`[标题](/faq/…)` as the desk inserts them)
+ * made absolute, so they open from a mail client; the timeline keeps them as typed.
+ */
+export const absoluteLinks = (markdown: string, baseUrl: string) =>
+  markdown.replace(/\]\((\/(?!\/)[^)\s]*)\)/g, (_, path: string) => `](${baseUrl.replace(/\/$/, '')}${path})`);
+
+export const subjectOf = (q: { number: string; title: string }) => `[答疑 ${q.number}] ${q.title}`;
+
+function threading(q: MailQuestion): Record<string, string> | undefined {
+  return q.threadMessageId ? { 'In-Reply-To': q.threadMessageId, References: q.threadMessageId } : undefined;
+}
+
+/** Text and HTML from paragraphs; `markdown` (a reply) is rendered sanitized in HTML and kept as typed in text. */
+function compose(paragraphs: string[], { markdown, link, linkLabel }: { markdown?: string; link: string; linkLabel: string }) {
+  const text = [...paragraphs, ...(markdown ? [markdown] : []), `${linkLabel}：${link}`, SIGNATURE].join('\n\n');
+  const html =
+    `<div style="font-family:sans-serif;line-height:1.6">` +
+    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+    (markdown ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:1em">${renderUserMarkdown(markdown)}</blockquote>` : '') +
+    `<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p><p>${escapeHtml(SIGNATURE)}</p></div>`;
+  return { text, html };
+}
+
+/** The receipt: the question's number and the private tracking link. The thread's first message. */
+export function receiptMail(q: MailQuestion, { trackingUrl }: { trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.receipt',
+    to: [q.contactEmail],
+    subject: subjectOf(q),
+    ...compose(
+      [
+        `${q.contactName}，您好：`,
+        `我们已收到您的问题“${q.title}”，编号 ${q.number}。值班工程师会尽快处理，处理进展会通过邮件通知您。`,
+        '下面的链接是您查看处理进度、补充说明和评价的专用链接，无需登录即可打开，请不要转发给他人。',
+      ],
+      { link: trackingUrl, linkLabel: '查看处理进度' },
+    ),
+  };
+}
+
+/** An engineer's reply, with the text of the reply. */
+export function replyMail(q: MailQuestion, { engineer, body, trackingUrl }: { engineer: string; body: string; trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.reply',
+    to: [q.contactEmail],
+    subject: `回复：${subjectOf(q)}`,
+    headers: threading(q),
+    ...compose([`${q.contactName}，您好：`, `${engineer} 回复了您的问题 ${q.number}：`], {
+      markdown: body,
+      link: trackingUrl,
+      linkLabel: '查看完整记录、补充说明或确认已解决',
+    }),
+  };
+}
+
+/** A change of status the asker should know of. */
+export function statusMail(q: MailQuestion, { status, trackingUrl }: { status: string; trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.status',
+    to: [q.contactEmail],
+    subject: `状态更新：${subjectOf(q)}`,
+    headers: threading(q),
+    ...compose([`${q.contactName}，您好：`, `您的问题 ${q.number} 当前状态：${status}。`], { link: trackingUrl, linkLabel: '查看处理进度' }),
+  };
+}
+
+/** Resolved: asks for a rating. The link only opens the page; rating is a form there (a mail scanner cannot cast one). */
+export function resolvedMail(q: MailQuestion, { trackingUrl }: { trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.resolved',
+    to: [q.contactEmail],
+    subject: `已解决：${subjectOf(q)}`,
+    headers: threading(q),
+    ...compose(
+      [`${q.contactName}，您好：`, `您的问题 ${q.number} 已标记为已解决。请花一分钟评价这次服务（服务态度、业务水平、技术水平）；如果问题没有真正解决，也可以在页面上重新打开。`],
+      { link: trackingUrl, linkLabel: '评价本次服务' },
+    ),
+  };
+}
+
+/** The asker of a duplicate: their question now follows another one. */
+export function mergedMail(q: MailQuestion, { into, trackingUrl }: { into: { number: string; title: string }; trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.merged',
+    to: [q.contactEmail],
+    subject: `已合并：${subjectOf(q)}`,
+    headers: threading(q),
+    ...compose(
+      [`${q.contactName}，您好：`, `您的问题 ${q.number} 与问题 ${into.number}“${into.title}”内容相同，已合并处理。之后的进展请在下面的链接查看。`],
+      { link: trackingUrl, linkLabel: '查看合并后的问题' },
+    ),
+  };
+}
+
+/** Admins hear of a rating of 2 or less at once. */
+export function lowRatingMail(q: { number: string; title: string }, { to, overall, comment, deskUrl }: { to: string[]; overall: number; comment: string | null; deskUrl: string }): MailInput {
+  return {
+    kind: 'question.low_rating',
+    to,
+    subject: `【低分评价】${subjectOf(q)}`,
+    ...compose([`问题 ${q.number} 收到 ${overall} 分（满分 5 分）的评价。`, ...(comment ? [`评价意见：${comment}`] : [])], { link: deskUrl, linkLabel: '查看问题' }),
+  };
+}

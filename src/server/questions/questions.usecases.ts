@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { and, eq, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Tx } from '../../../db/client.ts';
+import { idempotencyKeys, questionDeflections, questionEvents, questions, units, users, type QuestionChannel } from '../../../db/schema/index.ts';
+import { policies, takeAttempt, type LimitPolicy } from '../auth/auth.ratelimit.ts';
+import type { AuthUser } from '../auth/auth.sessions.ts';
+import { newToken } from '../auth/auth.tokens.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import { queueMail } from '../mail/mail.outbox.ts';
+import type { Clock } from '../shared/clock.ts';
+import { createValidationError, fieldsOf } from '../shared/errors.ts';
+import { nextHumanNumber } from '../shared/human-number.ts';
+import { newId } from '../shared/ids.ts';
+import { createAnonymousAskClosedError, createIdempotencyMismatchError } from './questions.errors.ts';
+import { receiptMail } from './questions.mail.ts';
+import { askInputSchema, type AskInput } from './questions.schemas.ts';
+
+/** What asking needs: the database, the queue and mail, and where links point. */
+export interface QuestionDeps {
+  db: Db;
+  clock: Clock;
+  jobs: Jobs;
+  mailFrom: string;
+  /** PUBLIC_URL or the address fixed at start: the base of tracking links. */
+  baseUrl: string;
+  timeZone: string;
+  /** ASK_RATE_LIMIT: questions per client address (and per e-mail) an hour; 0 = no limit. */
+  askRateLimit: number;
+  /** ASK_ANONYMOUS: whether people without an account may ask. */
+  askAnonymous: boolean;
+}
+
+export interface CreatedQuestion {
+  id: string;
+  number: string;
+  trackingUrl: string;
+}
+
+export const trackingUrlFor = (baseUrl: string, token: string) => `${baseUrl.replace(/\/$/, '')}/track/${token}`;
+
+const askPolicy = (perHour: number): LimitPolicy => ({ free: perHour, windowMs: 3_600_000, baseDelayMs: 60_000, maxDelayMs: 3_600_000 });
+
+/**
+ * Who the question is from. A signed-in asker asks for themselves (their unit);
+ * an engineer recording a phone call names the caller (an account, or just
+ * the contact details typed in); anyone else asks with an e-mail address.
+ */
+export type Asker =
+  | { kind: 'user'; user: AuthUser }
+  | { kind: 'anonymous' }
+  | { kind: 'phone'; engineer: AuthUser; callerId: string | null };
+
+async function resolveContact(db: Db, input: AskInput, asker: Asker) {
+  const caller = asker.kind === 'user' ? asker.user.id : asker.kind === 'phone' ? asker.callerId : null;
+  if (caller) {
+    const [u] = await db.select().from(users).where(eq(users.id, caller));
+    if (!u) throw createValidationError({ callerId: '所选来电用户不存在。' });
+    return { askerId: u.id, unitId: u.unitId, unitName: null, contactName: input.name || u.name };
+  }
+  // No account: the unit as typed, matched to a known unit by code or exact name.
+  const typed = input.unit ?? '';
+  const [unit] = typed ? await db.select({ id: units.id }).from(units).where(or(eq(units.code, typed), eq(units.name, typed))) : [];
+  return { askerId: null, unitId: unit?.id ?? null, unitName: unit ? null : typed || null, contactName: input.name || input.email.split('@')[0]! };
+}
+
+/**
+ * Asks a question: validates, limits, and in one transaction writes the
+ * question, its first timeline event and the receipt mail (with the private
+ * tracking link), so none exists without the others. With an idempotency key
+ * a retry — sequential or concurrent — gets the first result back instead of a
+ * second question.
+ */
+export async function createQuestion(
+  deps: QuestionDeps & { input: unknown; asker: Asker; channel: QuestionChannel; clientIp: string | null; idempotencyKey?: string | null },
+): Promise<{ question: CreatedQuestion; replayed: boolean }> {
+  const parsed = askInputSchema.safeParse(deps.input);
+  if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
+  const input = parsed.data;
+  if (deps.asker.kind === 'anonymous' && !deps.askAnonymous) throw createAnonymousAskClosedError();
+  const { db, clock } = deps;
+  const key = deps.idempotencyKey ? { key: deps.idempotencyKey, hash: createHash('sha256').update(JSON.stringify(input)).digest('hex') } : null;
+  if (key) {
+    const earlier = await replay(db, key);
+    if (earlier) return { question: earlier, replayed: true };
+  }
+  if (deps.askRateLimit > 0 && deps.asker.kind !== 'phone') {
+    const policy = askPolicy(deps.askRateLimit);
+    await takeAttempt({ db, clock, key: `ask:email:${input.email}`, policy });
+    if (deps.clientIp) await takeAttempt({ db, clock, key: `ask:ip:${deps.clientIp}`, policy });
+  }
+  const contact = await resolveContact(db, input, deps.asker);
+  const token = newToken();
+  const trackingUrl = trackingUrlFor(deps.baseUrl, token);
+  try {
+    const question = await db.transaction(async (tx) => {
+      if (key) {
+        const [claimed] = await tx.insert(idempotencyKeys).values({ scope: 'questions.create', key: key.key, requestHash: key.hash, createdAt: clock.now() }).onConflictDoNothing().returning();
+        // Another request with this key got here first (and has committed): answer with its result.
+        if (!claimed) throw new KeyTaken();
+      }
+      const created = await insertQuestion(tx, deps, { input, contact, token, trackingUrl });
+      if (key)
+        await tx
+          .update(idempotencyKeys)
+          .set({ questionId: created.id, response: { ...created } })
+          .where(and(eq(idempotencyKeys.scope, 'questions.create'), eq(idempotencyKeys.key, key.key)));
+      return created;
+    });
+    return { question, replayed: false };
+  } catch (e) {
+    if (!(e instanceof KeyTaken) || !key) throw e;
+    const earlier = await replay(db, key);
+    if (!earlier) throw e;
+    return { question: earlier, replayed: true };
+  }
+}
+
+class KeyTaken extends Error {}
+
+async function replay(db: Db, key: { key: string; hash: string }): Promise<CreatedQuestion | null> {
+  const [row] = await db.select().from(idempotencyKeys).where(and(eq(idempotencyKeys.scope, 'questions.create'), eq(idempotencyKeys.key, key.key)));
+  if (!row?.response) return null;
+  if (row.requestHash !== key.hash) throw createIdempotencyMismatchError();
+  return row.response as unknown as CreatedQuestion;
+}
+
+async function insertQuestion(
+  tx: Tx,
+  deps: QuestionDeps & { asker: Asker; channel: QuestionChannel },
+  { input, contact, token, trackingUrl }: { input: AskInput; contact: Awaited<ReturnType<typeof resolveContact>>; token: string; trackingUrl: string },
+): Promise<CreatedQuestion> {
+  const now = deps.clock.now();
+  const id = newId();
+  const { number } = await nextHumanNumber({ db: tx, scope: 'question', now, timeZone: deps.timeZone });
+  const recordedBy = deps.asker.kind === 'phone' ? deps.asker.engineer : null;
+  await tx.insert(questions).values({
+    id,
+    number,
+    kind: input.kind,
+    severity: input.kind === 'fault' ? (input.severity ?? null) : null,
+    title: input.title,
+    body: input.body,
+    status: 'new',
+    channel: deps.channel,
+    ...contact,
+    contactEmail: input.email,
+    contactPhone: input.phone || null,
+    recordedById: recordedBy?.id ?? null,
+    trackingToken: token,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await tx.insert(questionEvents).values({
+    id: newId(),
+    questionId: id,
+    kind: 'submitted',
+    actorId: recordedBy?.id ?? contact.askerId,
+    actorLabel: recordedBy || contact.askerId ? null : contact.contactName,
+    data: { channel: deps.channel },
+    createdAt: now,
+  });
+  const mail = receiptMail({ number, title: input.title, contactName: contact.contactName, contactEmail: input.email, threadMessageId: null }, { trackingUrl });
+  const { messageId } = await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
+  await tx.update(questions).set({ threadMessageId: messageId }).where(eq(questions.id, id));
+  return { id, number, trackingUrl };
+}
+
+const deflectionSchema = z.strictObject({
+  query: z.string().trim().min(1).max(500),
+  articleUrl: z.string().regex(/^\/(manuals|faq|courseware)\/[^\s]{1,300}$/, '只能记录本站的手册、常见问题或课件。'),
+});
+
+/**
+ * "这解决了我的问题" on a suggestion beside the ask form: records which text
+ * the asker had typed and which article answered it. Nothing is submitted.
+ */
+export async function recordDeflection({ db, clock, input, viewer, clientIp }: { db: Db; clock: Clock; input: unknown; viewer: AuthUser | null; clientIp: string | null }): Promise<void> {
+  const parsed = deflectionSchema.safeParse(input);
+  if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
+  if (clientIp) await takeAttempt({ db, clock, key: `form:ip:${clientIp}`, policy: policies.form });
+  await db.insert(questionDeflections).values({ id: newId(), query: parsed.data.query, articleUrl: parsed.data.articleUrl, userId: viewer?.id ?? null, createdAt: clock.now() });
+}

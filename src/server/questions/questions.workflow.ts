@@ -1,0 +1,95 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../../../db/client.ts';
+import { questionEvents, questions, type QuestionEventKind } from '../../../db/schema/index.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import { queueMail, type MailInput } from '../mail/mail.outbox.ts';
+import type { Clock } from '../shared/clock.ts';
+import { newId } from '../shared/ids.ts';
+import { createStaleVersionError } from './questions.errors.ts';
+import type { MailQuestion } from './questions.mail.ts';
+import type { QuestionRow } from './questions.queries.ts';
+import { trackingUrlFor } from './questions.usecases.ts';
+
+/** What every change to a question needs. */
+export interface ChangeDeps {
+  db: Db;
+  clock: Clock;
+  jobs: Jobs;
+  mailFrom: string;
+  baseUrl: string;
+}
+
+export interface ChangeEvent {
+  kind: QuestionEventKind;
+  actorId?: string | null;
+  actorLabel?: string | null;
+  internal?: boolean;
+  body?: string | null;
+  data?: Record<string, unknown> | null;
+}
+
+/**
+ * The one way a question changes: in one transaction, the row is updated only
+ * if nobody changed it since `version` was read (else a zh-CN 409 asks to
+ * reload — two engineers never overwrite each other), the event goes on the
+ * timeline, and the mails it causes are queued with it.
+ */
+export async function changeQuestion(
+  deps: ChangeDeps,
+  {
+    question,
+    version,
+    set = {},
+    event,
+    mails = () => [],
+    alongside,
+  }: {
+    question: QuestionRow;
+    version: number;
+    set?: Partial<typeof questions.$inferInsert>;
+    event: ChangeEvent;
+    mails?: (q: QuestionRow, ctx: { trackingUrl: string; eventId: string }) => MailInput[];
+    /** More writes that belong to the same change (another question's timeline). */
+    alongside?: (tx: Tx, now: Date) => Promise<void>;
+  },
+): Promise<{ question: QuestionRow; eventId: string }> {
+  return deps.db.transaction(async (tx) => {
+    const now = deps.clock.now();
+    const [updated] = await tx
+      .update(questions)
+      .set({ ...set, updatedAt: now, version: sql`${questions.version} + 1` })
+      .where(and(eq(questions.id, question.id), eq(questions.version, version)))
+      .returning();
+    if (!updated) throw createStaleVersionError();
+    const eventId = await addEvent(tx, now, updated.id, event);
+    await alongside?.(tx, now);
+    for (const mail of mails(updated, { trackingUrl: trackingUrlFor(deps.baseUrl, updated.trackingToken), eventId }))
+      await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
+    return { question: updated, eventId };
+  });
+}
+
+export async function addEvent(tx: Db | Tx, at: Date, questionId: string, e: ChangeEvent): Promise<string> {
+  const id = newId();
+  await tx.insert(questionEvents).values({
+    id,
+    questionId,
+    kind: e.kind,
+    actorId: e.actorId ?? null,
+    actorLabel: e.actorLabel ?? null,
+    internal: e.internal ?? false,
+    body: e.body ?? null,
+    data: e.data ?? null,
+    createdAt: at,
+  });
+  return id;
+}
+
+/** The fields the mail templates read. */
+export const mailQuestion = (q: QuestionRow): MailQuestion => ({
+  number: q.number,
+  title: q.title,
+  contactName: q.contactName,
+  contactEmail: q.contactEmail,
+  threadMessageId: q.threadMessageId,
+});

@@ -107,6 +107,9 @@ describe.skipIf(!hasChromium)('asking in Chromium', () => {
     const json = (await (await fetch(link, { headers: { Accept: 'application/json' } })).json()) as { status: string; timeline: unknown[] };
     expect(json).toMatchObject({ status: 'new', severity: 'B', kind: 'fault' });
     expect(JSON.stringify(json)).not.toContain('visitor@example.cn');
+    // A form without a usable version is out of date (409), never a failed query.
+    const forged = await fetch(link, { method: 'POST', redirect: 'manual', headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'action=followup&version=abc&body=x' });
+    expect(forged.status).toBe(409);
   });
 
   it('an engineer answers on the desk; the member reads the answer and rates it with a form, never by a link', { timeout: 90_000 }, async () => {

@@ -3,6 +3,7 @@ import { t } from '../../i18n/t.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { createValidationError } from '../shared/errors.ts';
 import { asArray, asString, formProblem, readForm } from '../shared/forms.ts';
+import { createStaleVersionError } from './questions.errors.ts';
 import type { QuestionRow } from './questions.queries.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
 import { addFollowUp, confirmResolved, rateAnswer, reopenByAsker } from './tracking.usecases.ts';
@@ -27,7 +28,10 @@ export async function runAskerAction({
   form: Record<string, string | string[]>;
 }): Promise<AskerActionName> {
   const action = askerActions.find((a) => a === asString(form.action));
-  const base = { ...deps, question, version: Number(asString(form.version)), reopenDays: config.reopenDays };
+  const version = Number(asString(form.version));
+  // A form without a sensible version cannot say what its sender saw: treat it as out of date.
+  if (!Number.isInteger(version) || version < 1) throw createStaleVersionError();
+  const base = { ...deps, question, version, reopenDays: config.reopenDays };
   switch (action) {
     case 'followup':
       await addFollowUp({ ...base, body: asString(form.body) });

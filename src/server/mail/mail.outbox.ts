@@ -31,9 +31,13 @@ function messageDomain(from: string): string {
   return m?.[1] ?? 'dayi.local';
 }
 
+/** The Message-ID of the outbox row `id`: stable, so a retried message is recognisably the same one. */
+export const messageIdFor = (id: string, from: string) => `<${id}@${messageDomain(from)}>`;
+
 /**
  * Writes an outbox row and its delivery job inside the caller's transaction,
- * so the mail exists if and only if the change that caused it commits.
+ * so the mail exists if and only if the change that caused it commits. `id`
+ * may be chosen beforehand, when the caller stores the Message-ID with its own row.
  */
 export async function queueMail({
   tx,
@@ -41,15 +45,16 @@ export async function queueMail({
   clock,
   from,
   mail,
+  id = newId(),
 }: {
   tx: Tx;
   jobs: Jobs;
   clock: Clock;
   from: string;
   mail: MailInput;
+  id?: string;
 }): Promise<{ id: string; messageId: string }> {
-  const id = newId();
-  const messageId = `<${id}@${messageDomain(from)}>`;
+  const messageId = messageIdFor(id, from);
   await tx.insert(mailOutbox).values({
     id,
     createdAt: clock.now(),

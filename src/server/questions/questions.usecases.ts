@@ -7,7 +7,7 @@ import { policies, takeAttempt, type LimitPolicy } from '../auth/auth.ratelimit.
 import type { AuthUser } from '../auth/auth.sessions.ts';
 import { newToken } from '../auth/auth.tokens.ts';
 import type { Jobs } from '../jobs/jobs.ts';
-import { queueMail } from '../mail/mail.outbox.ts';
+import { messageIdFor, queueMail } from '../mail/mail.outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { createValidationError, fieldsOf } from '../shared/errors.ts';
 import { nextHumanNumber } from '../shared/human-number.ts';
@@ -90,21 +90,26 @@ export async function createQuestion(
     if (deps.clientIp) await takeAttempt({ db, clock, key: `ask:ip:${deps.clientIp}`, policy });
   }
   const contact = await resolveContact(db, input, deps.asker);
+  // The day's number is taken in its own statement: inside the transaction its counter row would stay
+  // locked until commit and every question of the site would wait for the one before. A failed insert
+  // leaves a gap in the day's numbers, never a duplicate.
+  const { number } = await nextHumanNumber({ db, scope: 'question', now: clock.now(), timeZone: deps.timeZone });
   const token = newToken();
   const trackingUrl = trackingUrlFor(deps.baseUrl, token);
   try {
     const question = await db.transaction(async (tx) => {
+      const created = await insertQuestion(tx, deps, { number, input, contact, token, trackingUrl });
       if (key) {
-        const [claimed] = await tx.insert(idempotencyKeys).values({ scope: 'questions.create', key: key.key, requestHash: key.hash, createdAt: clock.now() }).onConflictDoNothing().returning();
-        // Another request with this key got here first (and has committed): answer with its result.
+        // Last, so the key's row is locked for the shortest time: a concurrent retry waits here for this
+        // transaction, then finds the key taken, and everything this one wrote stands alone.
+        const [claimed] = await tx
+          .insert(idempotencyKeys)
+          .values({ scope: 'questions.create', key: key.key, requestHash: key.hash, questionId: created.id, response: { ...created }, createdAt: clock.now() })
+          .onConflictDoNothing()
+          .returning({ key: idempotencyKeys.key });
+        // Another request with this key got here first (and has committed): undo ours, answer with its result.
         if (!claimed) throw new KeyTaken();
       }
-      const created = await insertQuestion(tx, deps, { input, contact, token, trackingUrl });
-      if (key)
-        await tx
-          .update(idempotencyKeys)
-          .set({ questionId: created.id, response: { ...created } })
-          .where(and(eq(idempotencyKeys.scope, 'questions.create'), eq(idempotencyKeys.key, key.key)));
       return created;
     });
     return { question, replayed: false };
@@ -128,12 +133,13 @@ async function replay(db: Db, key: { key: string; hash: string }): Promise<Creat
 async function insertQuestion(
   tx: Tx,
   deps: QuestionDeps & { asker: Asker; channel: QuestionChannel },
-  { input, contact, token, trackingUrl }: { input: AskInput; contact: Awaited<ReturnType<typeof resolveContact>>; token: string; trackingUrl: string },
+  { number, input, contact, token, trackingUrl }: { number: string; input: AskInput; contact: Awaited<ReturnType<typeof resolveContact>>; token: string; trackingUrl: string },
 ): Promise<CreatedQuestion> {
   const now = deps.clock.now();
   const id = newId();
-  const { number } = await nextHumanNumber({ db: tx, scope: 'question', now, timeZone: deps.timeZone });
   const recordedBy = deps.asker.kind === 'phone' ? deps.asker.engineer : null;
+  // The receipt's Message-ID is known before it is queued, so the question is written once, with its thread root.
+  const receiptId = newId();
   await tx.insert(questions).values({
     id,
     number,
@@ -148,6 +154,7 @@ async function insertQuestion(
     contactPhone: input.phone || null,
     recordedById: recordedBy?.id ?? null,
     trackingToken: token,
+    threadMessageId: messageIdFor(receiptId, deps.mailFrom),
     createdAt: now,
     updatedAt: now,
   });
@@ -161,8 +168,7 @@ async function insertQuestion(
     createdAt: now,
   });
   const mail = receiptMail({ number, title: input.title, contactName: contact.contactName, contactEmail: input.email, threadMessageId: null }, { trackingUrl });
-  const { messageId } = await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
-  await tx.update(questions).set({ threadMessageId: messageId }).where(eq(questions.id, id));
+  await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail, id: receiptId });
   return { id, number, trackingUrl };
 }
 

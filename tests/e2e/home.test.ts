@@ -1,5 +1,6 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousA11yViolations } from '../helpers/axe.ts';
 import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
@@ -72,6 +73,19 @@ describe.skipIf(!hasChromium)('home page in Chromium', () => {
     expect(await page.getByRole('contentinfo').count()).toBe(1);
     await expect(page.getByRole('row', { name: /故障申告/ }).textContent()).resolves.toContain('1 小时内');
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('opens a zh-CN status page from the footer, the JSON staying at /api/health', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.getByRole('contentinfo').getByRole('link', { name: '系统状态' }).click();
+    await page.waitForURL(/\/status$/);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('系统状态');
+    expect(await page.getByText('各项服务运行正常').count()).toBe(1);
+    expect(await page.getByRole('row', { name: /数据库/ }).textContent()).toContain('正常');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    expect(((await (await fetch(`${server.url}/api/health`)).json()) as { status: string }).status).toBe('ok');
     await page.close();
   });
 

@@ -12,6 +12,7 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/500': { action: null },
   '/403': { action: null },
   '/api/health': { action: null },
+  '/status': { action: null },
   '/api/search': { action: null },
   '/api/search/log': { action: null },
   '/api/feedback': { action: null },

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { units, users } from './auth.ts';
 
@@ -87,6 +88,8 @@ export const questionEventKinds = [
   'reopened',
   'rated',
   'merged',
+  'complained',
+  'complaint_answered',
 ] as const;
 export type QuestionEventKind = (typeof questionEventKinds)[number];
 
@@ -170,4 +173,35 @@ export const questionDeflections = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('question_deflections_created_idx').on(t.createdAt)],
+);
+
+export const complaintStatuses = ['open', 'answered'] as const;
+export type ComplaintStatus = (typeof complaintStatuses)[number];
+
+/**
+ * A complaint (投诉) about how a question was handled: it goes to the admins
+ * and stays open until one of them answers it. At most one open complaint per
+ * question at a time (the partial unique index holds it under concurrency).
+ */
+export const questionComplaints = pgTable(
+  'question_complaints',
+  {
+    id: uuid('id').primaryKey(),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => questions.id),
+    /** What the asker wrote; plain text. */
+    body: text('body').notNull(),
+    status: text('status', { enum: complaintStatuses }).notNull().default('open'),
+    /** The admin's answer, shown to the asker and mailed to them. */
+    answer: text('answer'),
+    answeredById: uuid('answered_by_id').references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    answeredAt: timestamp('answered_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('question_complaints_status_idx').on(t.status, t.createdAt),
+    index('question_complaints_question_idx').on(t.questionId, t.createdAt),
+    uniqueIndex('question_complaints_open_unique').on(t.questionId).where(sql`${t.status} = 'open'`),
+  ],
 );

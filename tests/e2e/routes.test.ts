@@ -90,12 +90,16 @@ describe('route × role matrix', () => {
       body: JSON.stringify({ kind: 'consult', title: '路由测试的问题', body: '用来检查每个角色能否打开问题页面。', email: 'member@demo.dayi' }),
     });
     const { number: questionNumber } = (await asked.json()) as { number: string };
+    // A mail kept as a file (its receipt), for the route that serves one.
+    await keptMailTo(server.dataDir, 'member@demo.dayi');
+    const keptMail = readdirSync(path.join(server.dataDir, 'mail')).find((f) => f.endsWith('.eml'))!;
     const sample: Record<string, string> = {
       '[number]': questionNumber,
       '[manual]': 'user-guide',
       '[chapter]': 'search',
       '[...path]': 'manuals/user-guide/images/ask-form.svg',
       '[id]': someUserId,
+      '[file]': keptMail,
     };
     const urlOf = (route: string) =>
       route.replace(/\[[^\]]+\]/g, (p) => sample[p] ?? (route.startsWith('/faq') ? 'account-forgot-password' : 'no-such-item'));

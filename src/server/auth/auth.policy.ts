@@ -22,6 +22,8 @@ export type Action =
   | 'admin.users'
   | 'admin.units'
   | 'admin.audit'
+  | 'admin.mail'
+  | 'admin.complaints'
   | 'questions.own'
   | 'question.read'
   | 'desk.use';
@@ -57,6 +59,8 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
     case 'admin.users':
     case 'admin.units':
     case 'admin.audit':
+    case 'admin.mail':
+    case 'admin.complaints':
       return user?.roles.includes('admin') ?? false;
     default:
       return false;

@@ -48,4 +48,7 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/admin/users/[id]': { action: 'admin.users' },
   '/admin/units': { action: 'admin.units' },
   '/admin/audit': { action: 'admin.audit' },
+  '/admin/mail': { action: 'admin.mail' },
+  '/admin/mail/[file]': { action: 'admin.mail' },
+  '/admin/complaints': { action: 'admin.complaints' },
 };

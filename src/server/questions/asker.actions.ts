@@ -6,11 +6,18 @@ import { asArray, asString, formProblem, readForm } from '../shared/forms.ts';
 import { createStaleVersionError } from './questions.errors.ts';
 import type { QuestionRow } from './questions.queries.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
+import { fileComplaint } from './complaints.usecases.ts';
 import { addFollowUp, confirmResolved, rateAnswer, reopenByAsker } from './tracking.usecases.ts';
 
 /** What the asker's forms post, by `action`; the notice shown after each (`?done=`). */
-export const askerActions = ['followup', 'resolve', 'reopen', 'rate'] as const;
+export const askerActions = ['followup', 'resolve', 'reopen', 'rate', 'complain'] as const;
 export type AskerActionName = (typeof askerActions)[number];
+
+/** What was typed into the form whose post failed, to put back into that form's box. */
+export interface AskerDraft {
+  action: string;
+  body: string;
+}
 
 /**
  * Runs one form post of the asker's page (tracking link or signed-in asker)
@@ -57,6 +64,9 @@ export async function runAskerAction({
         },
       });
       break;
+    case 'complain':
+      await fileComplaint({ ...deps, question, body: asString(form.body) });
+      break;
     default:
       throw createValidationError({ action: '不支持的操作。' });
   }
@@ -66,7 +76,7 @@ export async function runAskerAction({
 /**
  * A POST to the asker's page: runs the action, then either says where to
  * redirect (PRG, with the notice code) or what went wrong, keeping the typed
- * follow-up. Both the tracking link page and the signed-in page use it.
+ * follow-up or complaint. Both the tracking link page and the signed-in page use it.
  */
 export async function handleAskerPost({
   request,
@@ -80,14 +90,14 @@ export async function handleAskerPost({
   deps: ChangeDeps;
   config: Pick<Config, 'reopenDays'>;
   question: QuestionRow;
-}): Promise<{ redirect: string } | { problem: string; status: number; draft: string }> {
+}): Promise<{ redirect: string } | { problem: string; status: number; draft: AskerDraft }> {
   const form = await readForm(request);
   try {
     const done = await runAskerAction({ deps, config, question, form });
     return { redirect: `${pathname}?done=${done}` };
   } catch (e) {
     const p = formProblem(e);
-    return { problem: Object.values(p.fields)[0] ?? p.message, status: p.status, draft: asString(form.body) };
+    return { problem: Object.values(p.fields)[0] ?? p.message, status: p.status, draft: { action: asString(form.action), body: asString(form.body) } };
   }
 }
 

@@ -3,17 +3,19 @@ import type { Db } from '../../../db/client.ts';
 import { questionRatings } from '../../../db/schema/index.ts';
 import { t } from '../../i18n/t.ts';
 import { questionPeople, timeline, type QuestionRow } from './questions.queries.ts';
+import { complaintsOf } from './complaints.usecases.ts';
 import { latestReply } from './tracking.usecases.ts';
 
-/** Everything the asker's page shows: the public timeline (no internal notes), who handles it, the answer to rate. */
+/** Everything the asker's page shows: the public timeline (no internal notes), who handles it, the answer to rate, the complaints. */
 export async function loadAskerView({ db, question }: { db: Db; question: QuestionRow }) {
-  const [entries, people, reply] = await Promise.all([
+  const [entries, people, reply, complaints] = await Promise.all([
     timeline({ db, questionId: question.id, withInternal: false }),
     questionPeople({ db, question }),
     latestReply({ db, questionId: question.id }),
+    complaintsOf({ db, questionId: question.id }),
   ]);
   const [rating] = reply ? await db.select().from(questionRatings).where(eq(questionRatings.replyEventId, reply.id)) : [];
-  return { entries, ...people, reply: reply ? { id: reply.id } : null, rating: rating ?? null };
+  return { entries, ...people, reply: reply ? { id: reply.id } : null, rating: rating ?? null, complaints };
 }
 
 /**

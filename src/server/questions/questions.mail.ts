@@ -118,3 +118,28 @@ export function lowRatingMail(q: { number: string; title: string }, { to, overal
     ...compose([`问题 ${q.number} 收到 ${overall} 分（满分 5 分）的评价。`, ...(comment ? [`评价意见：${comment}`] : [])], { link: deskUrl, linkLabel: '查看问题' }),
   };
 }
+
+/** Every active admin hears of a complaint (投诉) at once, with its text and the question's desk page. */
+export function complaintMail(q: MailQuestion, { to, body, deskUrl, adminUrl }: { to: string[]; body: string; deskUrl: string; adminUrl: string }): MailInput {
+  return {
+    kind: 'question.complaint',
+    to,
+    subject: `【投诉】${subjectOf(q)}`,
+    ...compose([`${q.contactName} 对问题 ${q.number}“${q.title}”的处理提出了投诉：`, `请在“投诉处理”中答复（${adminUrl}），答复会邮件发给提问人。`], {
+      markdown: body,
+      link: deskUrl,
+      linkLabel: '查看问题',
+    }),
+  };
+}
+
+/** The admin's answer to the asker's complaint, in the question's thread. */
+export function complaintAnsweredMail(q: MailQuestion, { answer, trackingUrl }: { answer: string; trackingUrl: string }): MailInput {
+  return {
+    kind: 'question.complaint_answered',
+    to: [q.contactEmail],
+    subject: `投诉答复：${subjectOf(q)}`,
+    headers: threading(q),
+    ...compose([`${q.contactName}，您好：`, `您对问题 ${q.number} 的投诉已有答复：`], { markdown: answer, link: trackingUrl, linkLabel: '查看处理进度' }),
+  };
+}

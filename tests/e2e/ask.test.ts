@@ -1,8 +1,9 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousA11yViolations } from '../helpers/axe.ts';
 import { demoPasswords, keptMailTo } from '../helpers/http.ts';
-import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { launchChromium, openAt } from '../helpers/browser.ts';
+import { hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
 /**
@@ -19,23 +20,16 @@ let passwords: Record<string, string>;
 beforeAll(async () => {
   ({ server, stop } = await startTestServer({ DATABASE_URL: undefined }));
   passwords = await demoPasswords(server);
-  if (hasChromium) browser = await chromium.launch({ executablePath: chromiumPath });
+  if (hasChromium) browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await stop?.();
 });
 
-async function signedIn(email: string, viewport = { width: 1366, height: 768 }): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport });
-  const page = await context.newPage();
-  await page.goto(`${server.url}/login`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码').fill(passwords[email]!);
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
-  return { context, page };
-}
+/** A browser session signed in as a demo account (through the sign-in page that 我的问题 leads to). */
+const signedIn = (email: string, viewport = { width: 1366, height: 768 }) =>
+  openAt(browser, server.url, '/my/questions', { ...viewport, signIn: { email, password: passwords[email]! } });
 
 async function fillQuestion(page: Page, { kind, title, body, severity }: { kind: string; title: string; body: string; severity?: string }) {
   await page.getByRole('radio', { name: new RegExp(kind) }).check();

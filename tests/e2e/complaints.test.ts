@@ -1,8 +1,9 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousA11yViolations } from '../helpers/axe.ts';
 import { demoPasswords, keptMailTo } from '../helpers/http.ts';
-import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { launchChromium, openAt, submitAndWait } from '../helpers/browser.ts';
+import { hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
 let server: RunningServer;
@@ -25,36 +26,20 @@ async function ask(title: string): Promise<{ number: string; trackPath: string }
   return { number, trackPath: new URL(trackingUrl).pathname };
 }
 
-async function open(path: string, { width = 1366, height = 768, javaScriptEnabled = true } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height }, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(`${server.url}${path}`);
-  return { context, page };
-}
+const open = (path: string, options: { width?: number; height?: number; javaScriptEnabled?: boolean } = {}) => openAt(browser, server.url, path, options);
 
 /** A browser session signed in as the demo admin, opened on `path`. */
-async function asAdmin(path: string, size: { width?: number; height?: number } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const { context, page } = await open(path, size);
-  await page.getByLabel('邮箱').fill('admin@demo.dayi');
-  await page.getByLabel('密码').fill(passwords['admin@demo.dayi']!);
-  await Promise.all([page.waitForURL((u) => u.pathname === path), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page };
-}
+const asAdmin = (path: string, size: { width?: number; height?: number } = {}) =>
+  openAt(browser, server.url, path, { ...size, signIn: { email: 'admin@demo.dayi', password: passwords['admin@demo.dayi']! } });
 
-/** Clicks a form's button and waits for the page the server answers with. */
-async function submit(page: Page, name: string): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await page.getByRole('button', { name, exact: true }).click();
-  await navigated;
-  await page.waitForLoadState('load');
-}
+const submit = submitAndWait;
 
 const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 
 beforeAll(async () => {
   ({ server, stop } = await startTestServer({ DATABASE_URL: undefined }));
   passwords = await demoPasswords(server);
-  if (hasChromium) browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  if (hasChromium) browser = await launchChromium();
 });
 
 afterAll(async () => {

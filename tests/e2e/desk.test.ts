@@ -1,8 +1,9 @@
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousA11yViolations } from '../helpers/axe.ts';
 import { demoPasswords, keptMailTo } from '../helpers/http.ts';
-import { chromiumPath, hasChromium, type RunningServer } from '../helpers/server.ts';
+import { launchChromium, openAt, submitAndWait } from '../helpers/browser.ts';
+import { hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 
 let server: RunningServer;
@@ -22,29 +23,16 @@ async function ask(title: string, email = 'asker@example.cn'): Promise<string> {
 }
 
 /** A browser session signed in as a demo account, at `width`×`height`, opened on `path`. */
-async function signedIn(email: string, path: string, { width = 1366, height = 768, javaScriptEnabled = true } = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: { width, height }, javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(`${server.url}${path}`);
-  await page.getByLabel('邮箱').fill(email);
-  await page.getByLabel('密码').fill(passwords[email]!);
-  await Promise.all([page.waitForURL((u) => u.pathname === path.split('?')[0]), page.getByRole('button', { name: '登录' }).click()]);
-  return { context, page };
-}
+const signedIn = (email: string, path: string, options: { width?: number; height?: number; javaScriptEnabled?: boolean } = {}) =>
+  openAt(browser, server.url, path, { ...options, signIn: { email, password: passwords[email]! } });
 
 const queues = (page: Page) => page.getByRole('navigation', { name: '值班台队列' });
-/** Clicks a form's button and waits for the page the server answers with (the redirect after a change, or the refusal). */
-async function submit(page: Page, name: string): Promise<void> {
-  const navigated = page.waitForEvent('framenavigated', (f) => f === page.mainFrame());
-  await page.getByRole('button', { name, exact: true }).click();
-  await navigated;
-  await page.waitForLoadState('load');
-}
+const submit = submitAndWait;
 
 beforeAll(async () => {
   ({ server, stop } = await startTestServer({ DATABASE_URL: undefined }));
   passwords = await demoPasswords(server);
-  if (hasChromium) browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'] });
+  if (hasChromium) browser = await launchChromium();
 });
 
 afterAll(async () => {

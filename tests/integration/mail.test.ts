@@ -3,12 +3,12 @@ import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailOutbox } from '../../db/schema/index.ts';
-import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
+import type { Jobs } from '../../src/server/jobs/jobs.ts';
 import { deliverOutboxMail, MAX_MAIL_ATTEMPTS, outboxCounts, queueMail } from '../../src/server/mail/mail.outbox.ts';
 import { createMailTransport, type MailTransport } from '../../src/server/mail/mail.transport.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
-import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { silentLog } from '../helpers/runtime.ts';
+import type { TestDatabase } from '../helpers/db.ts';
+import { startDeliveringOutbox } from '../helpers/outbox.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -19,27 +19,15 @@ let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let transport: MailTransport;
 let jobs: Jobs;
 
+let world: Awaited<ReturnType<typeof startDeliveringOutbox>>;
+
 beforeAll(async () => {
-  t = await createTestDatabase();
-  smtp = await startSmtpServer();
-  transport = createMailTransport({ kind: 'smtp', url: smtp.url });
-  jobs = await startJobs({
-    database: t.database,
-    log: silentLog,
-    pollingIntervalSeconds: 0.5,
-    handlers: {
-      'mail.deliver': async (data) => {
-        await deliverOutboxMail({ db: t.database.db, transport, clock, from, id: String(data.id) });
-      },
-    },
-  });
+  world = await startDeliveringOutbox({ from, clock });
+  ({ t, smtp, transport, jobs } = world);
 });
 
 afterAll(async () => {
-  await jobs?.stop();
-  transport?.close();
-  await smtp?.close();
-  await t?.drop();
+  await world?.stop();
 });
 
 const invite = { kind: 'account.invite', to: ['zhang.san@unit.example.cn'], subject: '欢迎使用答疑', text: '请点击链接设置密码。' };

@@ -11,6 +11,7 @@ import type { TestDatabase } from '../helpers/db.ts';
 import { startDeliveringOutbox } from '../helpers/outbox.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const from = '答疑 Dayi <dayi@help.example.cn>';
 const clock = createFixedClock('2026-11-24T06:00:00Z');
@@ -47,16 +48,6 @@ async function outboxRow(values: Partial<typeof mailOutbox.$inferInsert> = {}): 
 }
 
 const rowOf = async (id: string) => (await t.database.db.select().from(mailOutbox).where(eq(mailOutbox.id, id)))[0]!;
-
-async function waitFor<T>(fn: () => Promise<T | undefined>, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('retrying a mail from /admin/mail', () => {
   it('sends a mail that failed for good exactly once more, and records who asked', async () => {

@@ -11,6 +11,7 @@ import type { TestDatabase } from '../helpers/db.ts';
 import { startDeliveringOutbox } from '../helpers/outbox.ts';
 import { startSmtpServer } from '../helpers/smtp.ts';
 import { tempDir } from '../helpers/tmp.ts';
+import { waitFor } from '../helpers/wait.ts';
 
 const from = '答疑 Dayi <dayi@help.example.cn>';
 const clock = createFixedClock('2026-11-24T06:00:00Z');
@@ -31,16 +32,6 @@ afterAll(async () => {
 });
 
 const invite = { kind: 'account.invite', to: ['zhang.san@unit.example.cn'], subject: '欢迎使用答疑', text: '请点击链接设置密码。' };
-
-async function waitFor<T>(fn: () => Promise<T | undefined> | T | undefined, ms = 15_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe('mail outbox', () => {
   it('delivers a mail queued in a committed transaction exactly once, by the job worker', async () => {

@@ -4,3 +4,4 @@ export * from './sequences.ts';
 export * from './content.ts';
 export * from './auth.ts';
 export * from './questions.ts';
+export * from './service-records.ts';

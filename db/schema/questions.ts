@@ -205,3 +205,34 @@ export const questionComplaints = pgTable(
     uniqueIndex('question_complaints_open_unique').on(t.questionId).where(sql`${t.status} = 'open'`),
   ],
 );
+
+/**
+ * A file that came with a question, a follow-up, a reply or an internal note.
+ * The bytes live under `FILES_DIR` at `storagePath`; the name is the one the
+ * sender's file had (Chinese kept), the type the one its content showed.
+ * Attachments of an internal note are internal too: never shown to the asker.
+ */
+export const questionAttachments = pgTable(
+  'question_attachments',
+  {
+    id: uuid('id').primaryKey(),
+    questionId: uuid('question_id')
+      .notNull()
+      .references(() => questions.id),
+    /** The timeline event it came with (submitted, followup, replied, note). */
+    eventId: uuid('event_id')
+      .notNull()
+      .references(() => questionEvents.id),
+    internal: boolean('internal').notNull().default(false),
+    /** Whether the asker's side sent it (counts towards the per-question limit). */
+    fromAsker: boolean('from_asker').notNull(),
+    fileName: text('file_name').notNull(),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    /** Relative to FILES_DIR. */
+    storagePath: text('storage_path').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('question_attachments_question_idx').on(t.questionId, t.createdAt), index('question_attachments_event_idx').on(t.eventId)],
+);

@@ -57,7 +57,8 @@ const entry = (await import(pathToFileURL(path.join(buildDir(root), 'server', 'e
   handler(req: IncomingMessage, res: ServerResponse): void;
 };
 // Our own listener in front of the adapter's handler: body limits, methods and the client address (src/server/http/front.ts).
-const server = createServer(createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies) }, entry.handler));
+const uploads = { filesDir: config.filesDir, maxFileBytes: config.attachmentMaxMb * 1024 * 1024, maxFiles: config.attachmentsPerQuestion };
+const server = createServer(createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, entry.handler));
 await new Promise<void>((resolve, reject) => {
   server.once('listening', resolve);
   server.once('error', reject);

@@ -73,6 +73,8 @@ export const questions = pgTable(
     index('questions_assignee_idx').on(t.assigneeId, t.status),
     index('questions_asker_idx').on(t.askerId, t.createdAt),
     index('questions_unit_idx').on(t.unitId, t.createdAt),
+    // The duplicates that follow a question (mail on its replies and status changes).
+    index('questions_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
   ],
 );
 
@@ -90,6 +92,8 @@ export const questionEventKinds = [
   'merged',
   'complained',
   'complaint_answered',
+  'service_record',
+  'reclassified',
 ] as const;
 export type QuestionEventKind = (typeof questionEventKinds)[number];
 

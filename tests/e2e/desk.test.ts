@@ -110,6 +110,34 @@ describe.skipIf(!hasChromium)('the engineer desk in Chromium', () => {
     await second.context.close();
   });
 
+  it('merges a duplicate; its asker follows the kept question from their own mailed link, read-only', async () => {
+    const kept = await ask('单位信息修改后不生效', 'kept-owner@example.cn');
+    const dup = await ask('改了单位名称没有变化', 'dup-asker@example.cn');
+    const { context, page } = await signedIn('engineer1@demo.dayi', `/desk/${dup}`);
+    await page.getByLabel('作为重复问题合并到（问题编号）').fill(kept);
+    await submit(page, '合并');
+    expect(await page.getByRole('status').textContent()).toContain('问题已合并');
+    await page.goto(`${server.url}/desk/${kept}`);
+    await page.getByLabel(/回复内容/).fill('单位信息修改需管理员审核，审核通过后次日生效。');
+    await submit(page, '发送回复');
+    await context.close();
+
+    const merged = await keptMailTo(server.dataDir, 'dup-asker@example.cn', (s) => s.startsWith('已合并'));
+    const link = /(https?:\/\/\S+\/track\/[A-Za-z0-9_-]+)/.exec(merged)![1]!;
+    const follow = await keptMailTo(server.dataDir, 'dup-asker@example.cn', (s) => s.startsWith('进展'));
+    expect(follow).toContain('审核通过后次日生效');
+    const visitor = await browser.newContext();
+    const own = await visitor.newPage();
+    await own.goto(link);
+    expect(await own.getByRole('heading', { level: 1 }).textContent()).toBe('改了单位名称没有变化');
+    const followed = own.getByRole('region', { name: new RegExp(`合并后的问题 ${kept}`) });
+    expect(await followed.textContent()).toContain('审核通过后次日生效');
+    // Read-only: no follow-up, rating or resolve form for the kept question on the duplicate's page.
+    expect(await own.getByRole('button', { name: /提交补充说明|问题已解决|提交评价/ }).count()).toBe(0);
+    expect(await seriousA11yViolations(own)).toEqual([]);
+    await visitor.close();
+  });
+
   it('filters and shows the counts without JavaScript', async () => {
     const { context, page } = await signedIn('engineer2@demo.dayi', '/desk?queue=open', { javaScriptEnabled: false });
     expect(Number(await queues(page).locator('[data-count="open"]').textContent())).toBeGreaterThanOrEqual(2);

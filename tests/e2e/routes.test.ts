@@ -45,7 +45,7 @@ const allowedRoles: Partial<Record<Action, Role[]>> = {
 };
 
 /** Routes of one record whose route rule lets a role in, but the record does not (answered 404, as if it did not exist). */
-const resourceHidden: Record<string, Role[]> = { '/questions/[number]': ['trainer'] };
+const resourceHidden: Record<string, Role[]> = { '/questions/[number]': ['trainer'], '/questions/[number]/files/[id]': ['trainer'] };
 
 let server: RunningServer;
 let stop: () => Promise<void>;
@@ -90,6 +90,20 @@ describe('route × role matrix', () => {
       body: JSON.stringify({ kind: 'consult', title: '路由测试的问题', body: '用来检查每个角色能否打开问题页面。', email: 'member@demo.dayi' }),
     });
     const { number: questionNumber } = (await asked.json()) as { number: string };
+    // An attachment of it (a follow-up with a screenshot), for the route that serves one.
+    const memberPage = () => get(`/questions/${questionNumber}`, 'member').then((r) => r.text());
+    const followup = new FormData();
+    followup.append('action', 'followup');
+    followup.append('version', /name="version" value="(\d+)"/.exec(await memberPage())![1]!);
+    followup.append('attachments', new Blob([Buffer.from('ERROR 路由测试\n')]), '日志.log');
+    const posted = await fetch(`${server.url}/questions/${questionNumber}`, {
+      method: 'POST',
+      redirect: 'manual',
+      body: followup,
+      headers: { Origin: server.url, Cookie: `dayi_session=${cookies.member}` },
+    });
+    expect(posted.status).toBe(303);
+    const attachmentId = /\/files\/([0-9a-f-]{36})/.exec(await memberPage())![1]!;
     // A mail kept as a file (its receipt), for the route that serves one.
     await keptMailTo(server.dataDir, 'member@demo.dayi');
     const keptMail = readdirSync(path.join(server.dataDir, 'mail')).find((f) => f.endsWith('.eml'))!;
@@ -102,7 +116,9 @@ describe('route × role matrix', () => {
       '[file]': keptMail,
     };
     const urlOf = (route: string) =>
-      route.replace(/\[[^\]]+\]/g, (p) => sample[p] ?? (route.startsWith('/faq') ? 'account-forgot-password' : 'no-such-item'));
+      route.replace(/\[[^\]]+\]/g, (p) =>
+        route.includes('/files/') && p === '[id]' ? attachmentId : (sample[p] ?? (route.startsWith('/faq') ? 'account-forgot-password' : 'no-such-item')),
+      );
     const failures: string[] = [];
     for (const [route, rule] of Object.entries(routeRules)) {
       for (const role of roles) {

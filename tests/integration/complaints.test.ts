@@ -58,7 +58,7 @@ const mailsOf = (kind: string, q: QuestionRow) =>
 describe('complaints', () => {
   it('files a complaint from the tracking page: every active admin is mailed, the desk timeline notes it, the asker’s does not', async () => {
     const q = await asked();
-    const action = await runAskerAction({ deps, config: { reopenDays: 30 }, question: q, form: { action: 'complain', version: String(q.version), body: complaintText } });
+    const action = await runAskerAction({ deps, config: { reopenDays: 30 }, settings: { filesDir: '/nonexistent', maxFileBytes: 1, perQuestion: 1 }, question: q, form: { action: 'complain', version: String(q.version), body: complaintText } });
     expect(askerNotice(new URL(`https://x/track/t?done=${action}`))).toContain('投诉已提交');
     const [mail, ...more] = await mailsOf('question.complaint', q);
     expect(more).toEqual([]);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailOutbox, questionEvents, questions, units, users, type Role } from '../../db/schema/index.ts';
 import type { AuthUser } from '../../src/server/auth/auth.sessions.ts';
 import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
-import { addNote, assignQuestion, claimQuestion, mergeQuestion, replyToQuestion, setQuestionStatus } from '../../src/server/questions/desk.usecases.ts';
+import { addNote, assignQuestion, claimQuestion, classifyQuestion, mergeQuestion, replyToQuestion, setQuestionStatus } from '../../src/server/questions/desk.usecases.ts';
 import { deskCounts, listDeskQueue, timeline, type QuestionRow } from '../../src/server/questions/questions.queries.ts';
 import { createQuestion, type QuestionDeps } from '../../src/server/questions/questions.usecases.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
@@ -199,20 +199,42 @@ describe('status changes', () => {
 });
 
 describe('merging a duplicate', () => {
-  it('closes the duplicate into the kept question, tells its asker with the kept link, on both timelines', async () => {
+  it('closes the duplicate into the kept question, tells its asker with their own link (never the kept one), on both timelines', async () => {
     const kept = await ask('登录时验证码不显示', 'first@example.cn');
     const dup = await ask('验证码图片出不来', 'second@example.cn');
     const { question } = await mergeQuestion({ ...as(alice, dup), intoNumber: ` ${kept.number} ` });
     expect(question).toMatchObject({ status: 'closed', mergedIntoId: kept.id, closedAt: clock.now() });
     const mail = (await mailsOf('question.merged')).find((m) => m.to.includes('second@example.cn'))!;
     expect(mail.subject).toBe(`已合并：[答疑 ${dup.number}] 验证码图片出不来`);
-    expect(mail.text).toContain(`http://help.local/track/${kept.trackingToken}`);
-    expect(mail.text).not.toContain(dup.trackingToken);
+    expect(mail.text).toContain(`http://help.local/track/${dup.trackingToken}`);
+    expect(mail.text).not.toContain(kept.trackingToken);
     expect(mail.headers).toMatchObject({ 'In-Reply-To': dup.threadMessageId });
     expect((await eventsOf(dup.id)).at(-1)).toMatchObject({ kind: 'merged', data: { into: kept.number } });
     expect((await eventsOf(kept.id)).at(-1)).toMatchObject({ kind: 'merged', data: { from: dup.number } });
     // The duplicate no longer waits in any open queue.
     expect((await listDeskQueue({ db: deps.db, viewer: alice, queue: 'open', filters: { q: dup.number } })).total).toBe(0);
+  });
+
+  it('mails the duplicate\'s asker the kept question\'s replies and status changes, in their own thread; never notes; once per address', async () => {
+    const kept = await ask('导出报表乱码', 'owner@example.cn');
+    const dup = await ask('报表导出后中文乱码', 'follower@example.cn');
+    const twice = await ask('导出的报表是乱码', 'follower@example.cn');
+    const self = await ask('报表乱码（重复提交）', 'owner@example.cn');
+    for (const d of [dup, twice, self]) await mergeQuestion({ ...as(alice, d), intoNumber: kept.number });
+    let current = await load(kept.id);
+    current = (await addNote({ ...as(alice, current), body: '内部：疑似编码设置问题' })).question;
+    current = (await replyToQuestion({ ...as(alice, current), body: '请把浏览器编码改为 UTF-8 后重新导出。' })).question;
+    await setQuestionStatus({ ...as(alice, current), status: 'resolved' });
+    const follows = (await mailsOf('question.follow')).sort((a, b) => a.id.localeCompare(b.id));
+    expect(follows.map((m) => m.to)).toEqual([['follower@example.cn'], ['follower@example.cn']]);
+    const [reply, status] = follows;
+    expect(reply!.subject).toBe(`进展：[答疑 ${dup.number}] 报表导出后中文乱码`);
+    expect(reply!.headers).toMatchObject({ 'In-Reply-To': dup.threadMessageId });
+    expect(reply!.text).toContain('请把浏览器编码改为 UTF-8');
+    expect(reply!.text).toContain(`http://help.local/track/${dup.trackingToken}`);
+    expect(reply!.text).not.toContain(kept.trackingToken);
+    expect(reply!.text).not.toContain('疑似编码');
+    expect(status!.text).toContain('当前状态：已解决');
   });
 
   it('writes nothing when the duplicate changed meanwhile (atomic), or the target is unknown or itself', async () => {
@@ -225,5 +247,20 @@ describe('merging a duplicate', () => {
     expect(await load(dup.id)).toMatchObject({ status: 'new', mergedIntoId: null });
     expect((await eventsOf(kept.id)).map((e) => e.kind)).toEqual(['submitted']);
     expect((await mailsOf('question.merged')).filter((m) => m.subject.includes(dup.number))).toEqual([]);
+  });
+});
+
+describe('reclassifying', () => {
+  it('changes kind and severity on the timeline, refuses a fault without severity and no change', async () => {
+    let q = await ask('其实是故障');
+    await expect(classifyQuestion({ ...as(alice, q), kind: 'fault', severity: '' })).rejects.toMatchObject({ status: 400, fields: { severity: expect.any(String) } });
+    await expect(classifyQuestion({ ...as(alice, q), kind: q.kind, severity: '' })).rejects.toMatchObject({ status: 400, fields: { kind: expect.any(String) } });
+    q = (await classifyQuestion({ ...as(alice, q), kind: 'fault', severity: 'B' })).question;
+    expect(q).toMatchObject({ kind: 'fault', severity: 'B' });
+    expect((await eventsOf(q.id)).at(-1)).toMatchObject({ kind: 'reclassified', internal: false, data: { from: { kind: 'consult', severity: null }, to: { kind: 'fault', severity: 'B' } } });
+    // Back to a consultation: the severity goes, whatever was posted with it.
+    q = (await classifyQuestion({ ...as(alice, q), kind: 'consult', severity: 'A' })).question;
+    expect(q).toMatchObject({ kind: 'consult', severity: null });
+    await expect(classifyQuestion({ ...as(bob, q, q.version - 1), kind: 'suggestion', severity: '' })).rejects.toMatchObject({ code: 'questions.stale' });
   });
 });

@@ -37,11 +37,16 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/api/questions/deflect': { action: null },
   // The private link is the permission: the page checks the token.
   '/track/[token]': { action: null },
+  '/track/[token]/files/[id]': { action: null },
   '/my/questions': { action: 'questions.own' },
   // The page shows the question only to its asker, the unit's contact person, engineers and admins.
   '/questions/[number]': { action: 'questions.own' },
+  // Its question's rule, and internal notes' files only for engineers and admins.
+  '/questions/[number]/files/[id]': { action: 'questions.own' },
   '/desk': { action: 'desk.use' },
   '/desk/[number]': { action: 'desk.use' },
+  // The on-site service record of a fault (现场服务记录); the page says so for other kinds.
+  '/desk/[number]/service-record': { action: 'desk.use' },
   '/api/desk/counts': { action: 'desk.use' },
   '/admin': { action: 'admin.home' },
   '/admin/users': { action: 'admin.users' },

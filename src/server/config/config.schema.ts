@@ -95,7 +95,7 @@ export const configKeys = {
   },
   filesDir: {
     env: 'FILES_DIR',
-    doc: 'Uploaded and downloadable files (courseware, videos). Default `DATA_DIR/files`.',
+    doc: 'Uploaded and downloadable files (question attachments, courseware, videos). Default `DATA_DIR/files`.',
     schema: z.string().min(1).optional(),
   },
   databaseUrl: {
@@ -155,6 +155,18 @@ export const configKeys = {
     doc: 'How many days after a question is closed its asker may still reopen it.',
     schema: z.coerce.number({ error: 'must be a number of days' }).int().min(0).max(365),
     default: '30',
+  },
+  attachmentMaxMb: {
+    env: 'ATTACHMENT_MAX_MB',
+    doc: 'The largest file (in MB) a question, follow-up or reply may carry.',
+    schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(1).max(1024),
+    default: '20',
+  },
+  attachmentsPerQuestion: {
+    env: 'ATTACHMENTS_PER_QUESTION',
+    doc: 'How many files the asker may attach to one question (the question and its follow-ups together); also the most one engineer reply or note may carry.',
+    schema: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100),
+    default: '10',
   },
   sessionIdleMinutes: {
     env: 'SESSION_IDLE_MINUTES',

@@ -7,12 +7,23 @@ const UPLOAD_LIMITS: Record<string, number> = {
   '/admin/users': 2 * 1024 * 1024,
 };
 
+/**
+ * Pages whose forms carry attachments: a multipart post to one of them is
+ * streamed to disk by the front handler (src/server/uploads) instead of read
+ * into memory, under the attachment limits instead of the ones above.
+ */
+const UPLOAD_ROUTES = [/^\/ask$/, /^\/track\/[^/]+$/, /^\/questions\/[^/]+$/, /^\/desk\/[^/]+$/];
+
+export const acceptsUploads = (pathname: string): boolean => UPLOAD_ROUTES.some((r) => r.test(pathname));
+
 /** The most a request to `pathname` may send. */
 export function bodyLimitFor(pathname: string): number {
   return UPLOAD_LIMITS[pathname] ?? DEFAULT_BODY_LIMIT;
 }
 
-/** `262144` → `256 KB`, for messages people read. */
+/** `262144` → `256 KB`, `1572864` → `1.5 MB`, for messages and lists people read. */
 export function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 ? `${Math.round(bytes / 1024 / 1024)} MB` : `${Math.round(bytes / 1024)} KB`;
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
 }

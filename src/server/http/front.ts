@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlockList } from 'node:net';
-import { bodyLimitFor, formatBytes } from './body-limits.ts';
+import { holdUpload, releaseUpload, UPLOAD_HEADER } from '../uploads/uploads.pending.ts';
+import { receiveMultipart, UnreadableForm, type ReceiveLimits } from '../uploads/uploads.receive.ts';
+import { acceptsUploads, bodyLimitFor, DEFAULT_BODY_LIMIT, formatBytes } from './body-limits.ts';
 import { isTrusted, normalizeAddress, resolveClientAddress } from './client-address.ts';
 
 /** Where the front handler puts the resolved client address for the Astro middleware. */
@@ -16,6 +18,14 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 const FORWARDED = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port'];
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+type BodiedRequest = IncomingMessage & { body?: Buffer };
+
+/** Where attachments go and how large they may be (ATTACHMENT_MAX_MB, ATTACHMENTS_PER_QUESTION). */
+export interface UploadSettings {
+  filesDir: string;
+  maxFileBytes: number;
+  maxFiles: number;
+}
 
 function pathnameOf(target: string | undefined): string {
   try {
@@ -65,7 +75,16 @@ function tooLarge(req: IncomingMessage, res: ServerResponse, limit: number, { de
  * read under the route's limit — checked from Content-Length and while reading —
  * and handed to Astro already read, so no route can be made to buffer more.
  */
-export function createFrontHandler({ trustProxy, trusted }: { trustProxy: boolean; trusted: BlockList }, next: Handler): Handler {
+export function createFrontHandler(
+  { trustProxy, trusted, uploads }: { trustProxy: boolean; trusted: BlockList; uploads: UploadSettings },
+  next: Handler,
+): Handler {
+  const uploadLimits: ReceiveLimits = {
+    maxFileBytes: uploads.maxFileBytes,
+    maxFiles: uploads.maxFiles,
+    maxFieldBytes: DEFAULT_BODY_LIMIT,
+    maxTotalBytes: uploads.maxFiles * uploads.maxFileBytes + 2 * DEFAULT_BODY_LIMIT,
+  };
   (globalThis as Record<symbol, unknown>)[FRONT_MARK] = true;
   return (req, res) => {
     const method = req.method ?? 'GET';
@@ -78,9 +97,12 @@ export function createFrontHandler({ trustProxy, trusted }: { trustProxy: boolea
     const client = resolveClientAddress({ peer: req.socket.remoteAddress, forwardedFor: req.headers['x-forwarded-for'], trustProxy, trusted });
     if (client) req.headers[CLIENT_ADDRESS_HEADER] = client;
     else delete req.headers[CLIENT_ADDRESS_HEADER];
+    delete req.headers[UPLOAD_HEADER];
 
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next(req, res);
-    const limit = bodyLimitFor(pathnameOf(req.url));
+    const pathname = pathnameOf(req.url);
+    if (acceptsUploads(pathname) && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return streamUploads(req, res);
+    const limit = bodyLimitFor(pathname);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) return tooLarge(req, res, limit, { declared: true });
     const chunks: Buffer[] = [];
@@ -99,9 +121,39 @@ export function createFrontHandler({ trustProxy, trusted }: { trustProxy: boolea
     req.once('end', () => {
       if (refused) return;
       // Astro's Node adapter takes a ready body from `req.body` instead of reading the stream.
-      (req as IncomingMessage & { body?: Buffer }).body = Buffer.concat(chunks, size);
+      (req as BodiedRequest).body = Buffer.concat(chunks, size);
       next(req, res);
     });
     req.once('error', () => res.destroy());
   };
+
+  /**
+   * A form with attachments: the files are streamed to FILES_DIR/incoming as
+   * they arrive; the route gets the text fields as an ordinary urlencoded body
+   * and finds the files by the upload header. Files the route does not take
+   * are deleted when the response ends, whatever happened.
+   */
+  function streamUploads(req: IncomingMessage, res: ServerResponse) {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > uploadLimits.maxTotalBytes) return tooLarge(req, res, uploadLimits.maxTotalBytes, { declared: true });
+    receiveMultipart(req, { filesDir: uploads.filesDir, limits: uploadLimits }).then(
+      ({ fields, files, problems }) => {
+        const body = Buffer.from(new URLSearchParams(fields).toString());
+        req.headers['content-type'] = 'application/x-www-form-urlencoded';
+        req.headers['content-length'] = String(body.length);
+        (req as BodiedRequest).body = body;
+        const key = holdUpload({ files, problems });
+        req.headers[UPLOAD_HEADER] = key;
+        res.once('close', () => void releaseUpload(key));
+        next(req, res);
+      },
+      (e: unknown) => {
+        if (res.headersSent || res.destroyed) return;
+        if (e instanceof UnreadableForm && e.reason === 'too_large') return tooLarge(req, res, uploadLimits.maxTotalBytes, { declared: false });
+        if (e instanceof UnreadableForm && e.reason === 'fields_too_large') return tooLarge(req, res, DEFAULT_BODY_LIMIT, { declared: false });
+        req.resume();
+        refuse(req, res, 400, 'request.malformed', '提交的表单无法读取，请刷新页面后重试。');
+      },
+    );
+  }
 }

@@ -2,7 +2,10 @@ import type { Config } from '../config/config.ts';
 import { t } from '../../i18n/t.ts';
 import type { MessageKey } from '../../i18n/zh-CN.ts';
 import { createValidationError } from '../shared/errors.ts';
-import { asArray, asString, formProblem, readForm } from '../shared/forms.ts';
+import { asArray, asString, formProblem } from '../shared/forms.ts';
+import type { PendingUpload } from '../uploads/uploads.pending.ts';
+import { readUploadForm } from '../uploads/uploads.request.ts';
+import { askerAttachmentCount, checkAttachments, type AttachmentSettings } from './attachments.usecases.ts';
 import { createStaleVersionError } from './questions.errors.ts';
 import type { QuestionRow } from './questions.queries.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
@@ -28,11 +31,16 @@ export async function runAskerAction({
   config,
   question,
   form,
+  upload = { files: [], problems: [] },
+  settings,
 }: {
   deps: ChangeDeps;
   config: Pick<Config, 'reopenDays'>;
   question: QuestionRow;
   form: Record<string, string | string[]>;
+  /** Files posted with a follow-up; counted against the question's limit with the asker's earlier ones. */
+  upload?: PendingUpload;
+  settings: AttachmentSettings;
 }): Promise<AskerActionName> {
   const action = askerActions.find((a) => a === asString(form.action));
   const version = Number(asString(form.version));
@@ -40,9 +48,12 @@ export async function runAskerAction({
   if (!Number.isInteger(version) || version < 1) throw createStaleVersionError();
   const base = { ...deps, question, version, reopenDays: config.reopenDays };
   switch (action) {
-    case 'followup':
-      await addFollowUp({ ...base, body: asString(form.body) });
+    case 'followup': {
+      const already = upload.files.length ? await askerAttachmentCount(deps.db, question.id) : 0;
+      const checked = await checkAttachments(upload, settings, { already });
+      await addFollowUp({ ...base, body: asString(form.body), attachments: checked.length ? { checked, filesDir: settings.filesDir, fromAsker: true } : undefined });
       break;
+    }
     case 'resolve':
       await confirmResolved(base);
       break;
@@ -84,16 +95,18 @@ export async function handleAskerPost({
   deps,
   config,
   question,
+  settings,
 }: {
   request: Request;
   pathname: string;
   deps: ChangeDeps;
   config: Pick<Config, 'reopenDays'>;
   question: QuestionRow;
+  settings: AttachmentSettings;
 }): Promise<{ redirect: string } | { problem: string; status: number; draft: AskerDraft }> {
-  const form = await readForm(request);
+  const { form, upload } = await readUploadForm(request, settings);
   try {
-    const done = await runAskerAction({ deps, config, question, form });
+    const done = await runAskerAction({ deps, config, question, form, upload, settings });
     return { redirect: `${pathname}?done=${done}` };
   } catch (e) {
     const p = formProblem(e);

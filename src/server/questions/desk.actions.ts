@@ -2,13 +2,15 @@ import { t } from '../../i18n/t.ts';
 import type { AuthUser } from '../auth/auth.sessions.ts';
 import { createValidationError } from '../shared/errors.ts';
 import { asString } from '../shared/forms.ts';
-import { addNote, assignQuestion, claimQuestion, mergeQuestion, replyToQuestion, setQuestionStatus } from './desk.usecases.ts';
+import { addNote, assignQuestion, classifyQuestion, claimQuestion, mergeQuestion, replyToQuestion, setQuestionStatus } from './desk.usecases.ts';
+import type { PendingUpload } from '../uploads/uploads.pending.ts';
+import { checkAttachments, type AttachmentBatch, type AttachmentSettings } from './attachments.usecases.ts';
 import { createStaleVersionError } from './questions.errors.ts';
 import type { QuestionRow } from './questions.queries.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
 
 /** What a successful desk action reports after the redirect (`?done=`). */
-export const deskDoneCodes = ['claimed', 'assigned', 'replied', 'noted', 'resolved', 'closed', 'reopened', 'merged'] as const;
+export const deskDoneCodes = ['claimed', 'assigned', 'replied', 'noted', 'resolved', 'closed', 'reopened', 'merged', 'classified'] as const;
 export type DeskDone = (typeof deskDoneCodes)[number];
 
 /** The zh-CN notice for a `?done=` code; null for none or an unknown one (never text from the URL). */
@@ -27,17 +29,26 @@ export async function performDeskAction({
   actor,
   question,
   form,
+  upload,
+  settings,
 }: {
   deps: ChangeDeps;
   actor: AuthUser;
   question: QuestionRow;
   form: Record<string, string | string[]>;
+  /** Files posted with a reply or note (an engineer's message may carry as many as the asker's question). */
+  upload: PendingUpload;
+  settings: AttachmentSettings;
 }): Promise<DeskDone> {
   const field = (name: string) => asString(form[name]);
   const version = Number(field('version'));
   // A form without a sensible version cannot say what its sender saw: treat it as out of date.
   if (!Number.isInteger(version) || version < 1) throw createStaleVersionError();
   const d = { ...deps, actor, question, version };
+  const files = async (): Promise<AttachmentBatch | undefined> => {
+    const checked = await checkAttachments(upload, settings);
+    return checked.length ? { checked, filesDir: settings.filesDir, fromAsker: false } : undefined;
+  };
   switch (field('action')) {
     case 'claim':
       await claimQuestion(d);
@@ -46,15 +57,18 @@ export async function performDeskAction({
       await assignQuestion({ ...d, assigneeId: field('assigneeId') });
       return 'assigned';
     case 'reply':
-      await replyToQuestion({ ...d, body: field('body') });
+      await replyToQuestion({ ...d, body: field('body'), attachments: await files() });
       return 'replied';
     case 'note':
-      await addNote({ ...d, body: field('body') });
+      await addNote({ ...d, body: field('body'), attachments: await files() });
       return 'noted';
     case 'status': {
       const { question: changed } = await setQuestionStatus({ ...d, status: field('status') });
       return changed.status as 'resolved' | 'closed' | 'reopened';
     }
+    case 'classify':
+      await classifyQuestion({ ...d, kind: field('kind'), severity: field('severity') });
+      return 'classified';
     case 'merge':
       await mergeQuestion({ ...d, intoNumber: field('intoNumber') });
       return 'merged';

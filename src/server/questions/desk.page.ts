@@ -4,6 +4,7 @@ import { questionKinds, questionStatuses, questions, severities, users } from '.
 import { t } from '../../i18n/t.ts';
 import { isUuid } from '../shared/ids.ts';
 import { pageParam } from '../shared/paging.ts';
+import { attachmentsOf, byEvent } from './attachments.usecases.ts';
 import { deskQueues, questionPeople, timeline, unitHistory, type DeskFilters, type DeskQueue, type QuestionRow } from './questions.queries.ts';
 
 /** What the desk list shows: a queue, its filters and a page. */
@@ -75,12 +76,14 @@ export function deskEngineers({ db }: { db: Db }) {
 export async function deskQuestionView({ db, question }: { db: Db; question: QuestionRow }) {
   const people = await questionPeople({ db, question });
   const entries = await timeline({ db, questionId: question.id, withInternal: true });
+  const files = byEvent(await attachmentsOf({ db, questionId: question.id, withInternal: true }));
   const history = (await unitHistory({ db, question })).filter((h) => h.id !== question.id);
   const [account] = question.askerId ? await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, question.askerId)) : [];
   const [mergedInto] = question.mergedIntoId ? await db.select({ number: questions.number, title: questions.title }).from(questions).where(eq(questions.id, question.mergedIntoId)) : [];
   return {
     ...people,
     entries,
+    files,
     history,
     historyScope: question.unitId ? ('unit' as const) : ('asker' as const),
     account: account ?? null,

@@ -1,16 +1,16 @@
 import { and, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { questions, users } from '../../../db/schema/index.ts';
+import { questionKinds, questions, severities, users } from '../../../db/schema/index.ts';
 import { t } from '../../i18n/t.ts';
 import { can } from '../auth/auth.policy.ts';
 import type { AuthUser } from '../auth/auth.sessions.ts';
 import { createValidationError } from '../shared/errors.ts';
 import { isUuid } from '../shared/ids.ts';
+import type { AttachmentBatch } from './attachments.usecases.ts';
 import { createQuestionStateError } from './questions.errors.ts';
 import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
-import { trackingUrlFor } from './questions.usecases.ts';
 import { addEvent, changeQuestion, mailQuestion, type ChangeDeps } from './questions.workflow.ts';
 
 /** An engineer's action on a question they have open at `version`. */
@@ -54,7 +54,7 @@ export async function assignQuestion(d: DeskAction & { assigneeId: string }) {
  * first reply also takes the question if nobody had it, and stamps the time
  * the first-reply clock measures.
  */
-export async function replyToQuestion(d: DeskAction & { body: unknown }) {
+export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   if (d.question.status === 'closed' || d.question.mergedIntoId) throw createQuestionStateError();
@@ -68,15 +68,40 @@ export async function replyToQuestion(d: DeskAction & { body: unknown }) {
       firstRepliedAt: d.question.firstRepliedAt ?? now,
     },
     event: { kind: 'replied', actorId: d.actor.id, body: body.data },
-    mails: (q, { trackingUrl }) => [replyMail(mailQuestion(q), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl })],
+    attachments: d.attachments,
+    followers: { update: `${d.actor.name} 回复：`, markdown: absoluteLinks(body.data, d.baseUrl) },
+    mails: (q, { trackingUrl }) => [
+      replyMail(mailQuestion(q), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl, files: d.attachments?.checked.map((a) => a.file.name) }),
+    ],
   });
 }
 
 /** An internal note: on the timeline for engineers only, never shown or mailed to the asker. */
-export async function addNote(d: DeskAction & { body: unknown }) {
+export async function addNote(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
-  return changeQuestion(d, { question: d.question, version: d.version, event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data } });
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data },
+    attachments: d.attachments,
+  });
+}
+
+/**
+ * Changes the kind and, for a fault, the severity, once the engineer knows
+ * more than the asker could; on the timeline for the asker to see.
+ */
+export async function classifyQuestion(d: DeskAction & { kind: unknown; severity: unknown }) {
+  requireOpen(d.question);
+  const kind = z.enum(questionKinds).safeParse(d.kind);
+  if (!kind.success) throw createValidationError({ kind: '请选择问题类型。' });
+  const severity = kind.data === 'fault' ? z.enum(severities).safeParse(d.severity) : null;
+  if (severity && !severity.success) throw createValidationError({ severity: '故障申告请选择故障级别。' });
+  const to = { kind: kind.data, severity: severity?.data ?? null };
+  const from = { kind: d.question.kind, severity: d.question.severity };
+  if (to.kind === from.kind && to.severity === from.severity) throw createValidationError({ kind: '类型和级别没有变化。' });
+  return changeQuestion(d, { question: d.question, version: d.version, set: to, event: { kind: 'reclassified', actorId: d.actor.id, data: { from, to } } });
 }
 
 const deskStatuses = ['resolved', 'closed', 'reopened'] as const;
@@ -95,6 +120,7 @@ export async function setQuestionStatus(d: DeskAction & { status: unknown }) {
     version: d.version,
     set: { status: to, ...(to === 'resolved' ? { resolvedAt: now } : to === 'closed' ? { closedAt: now } : { resolvedAt: null, closedAt: null }) },
     event: { kind: to === 'reopened' ? 'reopened' : to === 'resolved' ? 'resolved' : 'status_changed', actorId: d.actor.id, data: { from, to } },
+    followers: { update: `当前状态：${t(`question.status.${to}`)}。` },
     mails: (q, { trackingUrl }) =>
       to === 'resolved' ? [resolvedMail(mailQuestion(q), { trackingUrl })] : [statusMail(mailQuestion(q), { status: t(`question.status.${to}`), trackingUrl })],
   });
@@ -115,7 +141,7 @@ export async function mergeQuestion(d: DeskAction & { intoNumber: string }) {
     version: d.version,
     set: { status: 'closed', closedAt: now, mergedIntoId: into.id },
     event: { kind: 'merged', actorId: d.actor.id, data: { into: into.number } },
-    mails: (q) => [mergedMail(mailQuestion(q), { into, trackingUrl: trackingUrlFor(d.baseUrl, into.trackingToken) })],
+    mails: (q, { trackingUrl }) => [mergedMail(mailQuestion(q), { into, trackingUrl })],
     alongside: (tx, at) => addEvent(tx, at, into.id, { kind: 'merged', actorId: d.actor.id, internal: true, data: { from: d.question.number } }).then(() => {}),
   });
   return result;

@@ -1,3 +1,4 @@
+import type { AttachmentSettings } from './attachments.usecases.ts';
 import type { QuestionDeps } from './questions.usecases.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
 
@@ -19,4 +20,10 @@ export function questionDeps({ runtime }: LocalsLike): QuestionDeps {
 /** Dependencies of every change to a question (desk and tracking page). */
 export function changeDeps({ runtime }: LocalsLike): ChangeDeps {
   return { db: runtime.database.db, clock: runtime.clock, jobs: runtime.jobs, mailFrom: runtime.config.mailFrom, baseUrl: runtime.publicBase };
+}
+
+/** Where attachments go and how many and how large they may be (FILES_DIR, ATTACHMENT_MAX_MB, ATTACHMENTS_PER_QUESTION). */
+export function attachmentSettings({ runtime }: LocalsLike): AttachmentSettings {
+  const { config } = runtime;
+  return { filesDir: config.filesDir, maxFileBytes: config.attachmentMaxMb * 1024 * 1024, perQuestion: config.attachmentsPerQuestion };
 }

@@ -56,14 +56,19 @@ export function receiptMail(q: MailQuestion, { trackingUrl }: { trackingUrl: str
 }
 
 /** An engineer's reply, with the text of the reply. */
-export function replyMail(q: MailQuestion, { engineer, body, trackingUrl }: { engineer: string; body: string; trackingUrl: string }): MailInput {
+export function replyMail(
+  q: MailQuestion,
+  { engineer, body, trackingUrl, files = [] }: { engineer: string; body: string; trackingUrl: string; files?: string[] },
+): MailInput {
+  // Files stay on the question page (up to 10 × 20 MB would not pass most mail servers); the mail names them.
+  const attached = files.length ? `\n\n附件（请在问题页面下载）：${files.join('、')}` : '';
   return {
     kind: 'question.reply',
     to: [q.contactEmail],
     subject: `回复：${subjectOf(q)}`,
     headers: threading(q),
     ...compose([`${q.contactName}，您好：`, `${engineer} 回复了您的问题 ${q.number}：`], {
-      markdown: body,
+      markdown: body + attached,
       link: trackingUrl,
       linkLabel: '查看完整记录、补充说明或确认已解决',
     }),
@@ -95,7 +100,11 @@ export function resolvedMail(q: MailQuestion, { trackingUrl }: { trackingUrl: st
   };
 }
 
-/** The asker of a duplicate: their question now follows another one. */
+/**
+ * The asker of a duplicate: their question now follows another one. The link
+ * is their own tracking page, which shows the kept question's progress; the
+ * kept question's private link belongs to its own asker and is never sent.
+ */
 export function mergedMail(q: MailQuestion, { into, trackingUrl }: { into: { number: string; title: string }; trackingUrl: string }): MailInput {
   return {
     kind: 'question.merged',
@@ -103,9 +112,30 @@ export function mergedMail(q: MailQuestion, { into, trackingUrl }: { into: { num
     subject: `已合并：${subjectOf(q)}`,
     headers: threading(q),
     ...compose(
-      [`${q.contactName}，您好：`, `您的问题 ${q.number} 与问题 ${into.number}“${into.title}”内容相同，已合并处理。之后的进展请在下面的链接查看。`],
-      { link: trackingUrl, linkLabel: '查看合并后的问题' },
+      [
+        `${q.contactName}，您好：`,
+        `您的问题 ${q.number} 与问题 ${into.number}“${into.title}”内容相同，已合并处理。之后该问题有新答复或状态变化时，会继续发邮件通知您。`,
+      ],
+      { link: trackingUrl, linkLabel: '查看处理进展' },
     ),
+  };
+}
+
+/** News of the kept question for the asker of a duplicate merged into it, in the duplicate's own thread. */
+export function followerMail(
+  dup: MailQuestion,
+  { kept, update, markdown, trackingUrl }: { kept: { number: string; title: string }; update: string; markdown?: string; trackingUrl: string },
+): MailInput {
+  return {
+    kind: 'question.follow',
+    to: [dup.contactEmail],
+    subject: `进展：${subjectOf(dup)}`,
+    headers: threading(dup),
+    ...compose([`${dup.contactName}，您好：`, `您的问题 ${dup.number} 已合并到问题 ${kept.number}“${kept.title}”处理。${update}`], {
+      ...(markdown ? { markdown } : {}),
+      link: trackingUrl,
+      linkLabel: '查看处理进展',
+    }),
   };
 }
 

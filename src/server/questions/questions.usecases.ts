@@ -9,9 +9,12 @@ import { newToken } from '../auth/auth.tokens.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { messageIdFor, queueMail } from '../mail/mail.outbox.ts';
 import type { Clock } from '../shared/clock.ts';
-import { createValidationError, fieldsOf } from '../shared/errors.ts';
+import { createValidationError, fieldsOf, isAppError } from '../shared/errors.ts';
 import { nextHumanNumber } from '../shared/human-number.ts';
 import { newId } from '../shared/ids.ts';
+import type { PendingUpload } from '../uploads/uploads.pending.ts';
+import { withPlacedFiles } from '../uploads/uploads.store.ts';
+import { checkAttachments, saveAttachments, type AttachmentBatch, type AttachmentSettings, type CheckedAttachment } from './attachments.usecases.ts';
 import { createAnonymousAskClosedError, createIdempotencyMismatchError } from './questions.errors.ts';
 import { receiptMail } from './questions.mail.ts';
 import { askInputSchema, type AskInput } from './questions.schemas.ts';
@@ -72,11 +75,28 @@ async function resolveContact(db: Db, input: AskInput, asker: Asker) {
  * second question.
  */
 export async function createQuestion(
-  deps: QuestionDeps & { input: unknown; asker: Asker; channel: QuestionChannel; clientIp: string | null; idempotencyKey?: string | null },
+  deps: QuestionDeps & {
+    input: unknown;
+    asker: Asker;
+    channel: QuestionChannel;
+    clientIp: string | null;
+    idempotencyKey?: string | null;
+    /** The files posted with the ask form, checked here with the text so every problem shows at once. */
+    attachments?: { upload: PendingUpload; settings: AttachmentSettings };
+  },
 ): Promise<{ question: CreatedQuestion; replayed: boolean }> {
   const parsed = askInputSchema.safeParse(deps.input);
-  if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
+  let files: CheckedAttachment[] = [];
+  let fileFields: Record<string, string> = {};
+  try {
+    if (deps.attachments) files = await checkAttachments(deps.attachments.upload, deps.attachments.settings);
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    fileFields = e.fields ?? {};
+  }
+  if (!parsed.success || Object.keys(fileFields).length) throw createValidationError({ ...(parsed.success ? {} : fieldsOf(parsed.error)), ...fileFields });
   const input = parsed.data;
+  const batch: AttachmentBatch | undefined = deps.attachments && files.length ? { checked: files, filesDir: deps.attachments.settings.filesDir, fromAsker: true } : undefined;
   if (deps.asker.kind === 'anonymous' && !deps.askAnonymous) throw createAnonymousAskClosedError();
   const { db, clock } = deps;
   const key = deps.idempotencyKey ? { key: deps.idempotencyKey, hash: createHash('sha256').update(JSON.stringify(input)).digest('hex') } : null;
@@ -97,8 +117,8 @@ export async function createQuestion(
   const token = newToken();
   const trackingUrl = trackingUrlFor(deps.baseUrl, token);
   try {
-    const question = await db.transaction(async (tx) => {
-      const created = await insertQuestion(tx, deps, { number, input, contact, token, trackingUrl });
+    const question = await withPlacedFiles(batch?.filesDir ?? '', (placed) => db.transaction(async (tx) => {
+      const created = await insertQuestion(tx, deps, { number, input, contact, token, trackingUrl, files: batch ? { batch, placed } : null });
       if (key) {
         // Last, so the key's row is locked for the shortest time: a concurrent retry waits here for this
         // transaction, then finds the key taken, and everything this one wrote stands alone.
@@ -111,7 +131,7 @@ export async function createQuestion(
         if (!claimed) throw new KeyTaken();
       }
       return created;
-    });
+    }));
     return { question, replayed: false };
   } catch (e) {
     if (!(e instanceof KeyTaken) || !key) throw e;
@@ -133,7 +153,21 @@ async function replay(db: Db, key: { key: string; hash: string }): Promise<Creat
 async function insertQuestion(
   tx: Tx,
   deps: QuestionDeps & { asker: Asker; channel: QuestionChannel },
-  { number, input, contact, token, trackingUrl }: { number: string; input: AskInput; contact: Awaited<ReturnType<typeof resolveContact>>; token: string; trackingUrl: string },
+  {
+    number,
+    input,
+    contact,
+    token,
+    trackingUrl,
+    files,
+  }: {
+    number: string;
+    input: AskInput;
+    contact: Awaited<ReturnType<typeof resolveContact>>;
+    token: string;
+    trackingUrl: string;
+    files: { batch: AttachmentBatch; placed: string[] } | null;
+  },
 ): Promise<CreatedQuestion> {
   const now = deps.clock.now();
   const id = newId();
@@ -158,8 +192,9 @@ async function insertQuestion(
     createdAt: now,
     updatedAt: now,
   });
+  const eventId = newId();
   await tx.insert(questionEvents).values({
-    id: newId(),
+    id: eventId,
     questionId: id,
     kind: 'submitted',
     actorId: recordedBy?.id ?? contact.askerId,
@@ -167,6 +202,7 @@ async function insertQuestion(
     data: { channel: deps.channel },
     createdAt: now,
   });
+  if (files) await saveAttachments(tx, files.batch, files.placed, { questionId: id, eventId, internal: false, now });
   const mail = receiptMail({ number, title: input.title, contactName: contact.contactName, contactEmail: input.email, threadMessageId: null }, { trackingUrl });
   await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail, id: receiptId });
   return { id, number, trackingUrl };

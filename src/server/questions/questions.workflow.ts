@@ -1,12 +1,14 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.ts';
 import { questionEvents, questions, type QuestionEventKind } from '../../../db/schema/index.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail, type MailInput } from '../mail/mail.outbox.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
+import { withPlacedFiles } from '../uploads/uploads.store.ts';
+import { saveAttachments, type AttachmentBatch } from './attachments.usecases.ts';
 import { createStaleVersionError } from './questions.errors.ts';
-import type { MailQuestion } from './questions.mail.ts';
+import { followerMail, type MailQuestion } from './questions.mail.ts';
 import type { QuestionRow } from './questions.queries.ts';
 import { trackingUrlFor } from './questions.usecases.ts';
 
@@ -43,6 +45,8 @@ export async function changeQuestion(
     event,
     mails = () => [],
     alongside,
+    attachments,
+    followers,
   }: {
     question: QuestionRow;
     version: number;
@@ -51,9 +55,13 @@ export async function changeQuestion(
     mails?: (q: QuestionRow, ctx: { trackingUrl: string; eventId: string }) => MailInput[];
     /** More writes that belong to the same change (another question's timeline). */
     alongside?: (tx: Tx, now: Date) => Promise<void>;
+    /** Files that came with the change's message, already checked; recorded with its event. */
+    attachments?: AttachmentBatch;
+    /** News for the askers of duplicates merged into this question (a reply, a new status): mailed to each. */
+    followers?: FollowerNews;
   },
 ): Promise<{ question: QuestionRow; eventId: string }> {
-  return deps.db.transaction(async (tx) => {
+  return withPlacedFiles(attachments?.filesDir ?? '', (placed) => deps.db.transaction(async (tx) => {
     const now = deps.clock.now();
     const [updated] = await tx
       .update(questions)
@@ -62,11 +70,32 @@ export async function changeQuestion(
       .returning();
     if (!updated) throw createStaleVersionError();
     const eventId = await addEvent(tx, now, updated.id, event);
+    if (attachments) await saveAttachments(tx, attachments, placed, { questionId: updated.id, eventId, internal: event.internal ?? false, now });
     await alongside?.(tx, now);
     for (const mail of mails(updated, { trackingUrl: trackingUrlFor(deps.baseUrl, updated.trackingToken), eventId }))
       await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
+    if (followers) await mailFollowers(tx, deps, updated, followers);
     return { question: updated, eventId };
-  });
+  }));
+}
+
+/** What the askers of merged duplicates are told about a change of the question they follow. */
+export interface FollowerNews {
+  update: string;
+  markdown?: string;
+}
+
+/** One mail per asker of a duplicate merged into `kept` (each once, never its own asker again), with their own tracking link. */
+async function mailFollowers(tx: Tx, deps: ChangeDeps, kept: QuestionRow, news: FollowerNews): Promise<void> {
+  // Oldest first: an asker with several duplicates hears in the thread of the first.
+  const dups = await tx.select().from(questions).where(eq(questions.mergedIntoId, kept.id)).orderBy(asc(questions.createdAt), asc(questions.id));
+  const told = new Set([kept.contactEmail]);
+  for (const dup of dups) {
+    if (told.has(dup.contactEmail)) continue;
+    told.add(dup.contactEmail);
+    const mail = followerMail(mailQuestion(dup), { kept, ...news, trackingUrl: trackingUrlFor(deps.baseUrl, dup.trackingToken) });
+    await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
+  }
 }
 
 export async function addEvent(tx: Db | Tx, at: Date, questionId: string, e: ChangeEvent): Promise<string> {

@@ -4,6 +4,7 @@ import { questionEvents, questionRatings, users } from '../../../db/schema/index
 import { queueMail } from '../mail/mail.outbox.ts';
 import { createErrorFactory, createValidationError, fieldsOf } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import type { AttachmentBatch } from './attachments.usecases.ts';
 import { createQuestionStateError } from './questions.errors.ts';
 import { lowRatingMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
@@ -27,16 +28,27 @@ const createRatingLockedError = createErrorFactory({ code: 'questions.rating_loc
 /** The asker as the timeline names them: their account, or the name they gave. */
 const asAsker = (q: QuestionRow) => (q.askerId ? { actorId: q.askerId } : { actorLabel: q.contactName });
 
-/** A follow-up from the asker: back on the engineer's desk (处理中, or 等待受理 when nobody has it). */
-export async function addFollowUp(d: AskerAction & { body: unknown }) {
-  const body = z.string().trim().min(1, '请填写补充内容。').max(BODY_MAX, `内容不能超过 ${BODY_MAX} 个字。`).safeParse(d.body);
+/**
+ * A follow-up from the asker — text, files, or both (files forgotten when
+ * asking are added this way): back on the engineer's desk (处理中, or 等待受理
+ * when nobody has it).
+ */
+export async function addFollowUp(d: AskerAction & { body: unknown; attachments?: AttachmentBatch }) {
+  const withFiles = (d.attachments?.checked.length ?? 0) > 0;
+  const body = z
+    .string()
+    .trim()
+    .min(withFiles ? 0 : 1, '请填写补充内容或选择附件。')
+    .max(BODY_MAX, `内容不能超过 ${BODY_MAX} 个字。`)
+    .safeParse(d.body);
   if (!body.success) throw createValidationError(fieldsOf(body.error));
   if (!OPEN_STATUSES.includes(d.question.status) || d.question.mergedIntoId) throw createQuestionStateError();
   return changeQuestion(d, {
     question: d.question,
     version: d.version,
     set: { status: d.question.assigneeId ? 'assigned' : d.question.status === 'reopened' ? 'reopened' : 'new' },
-    event: { kind: 'followup', ...asAsker(d.question), body: body.data },
+    event: { kind: 'followup', ...asAsker(d.question), body: body.data || null },
+    attachments: d.attachments,
   });
 }
 

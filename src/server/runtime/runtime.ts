@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createAuth, type Auth } from '../auth/auth.sessions.ts';
 import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
+import { sweepIncoming } from '../uploads/uploads.store.ts';
 import { pruneExpired } from '../jobs/maintenance.ts';
 import { buildDocuments } from '../search/search.documents.ts';
 import { createIndexer, type Indexer } from '../search/search.index.ts';
@@ -34,6 +35,9 @@ export interface Runtime {
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
 }
+
+/** Files of an upload whose request ended without taking them (a killed process) are this old at least when swept. */
+const INCOMING_MAX_AGE_MS = 6 * 3_600_000;
 
 /**
  * Starts the parts in order: data-directory lock (when anything embedded lives
@@ -97,6 +101,8 @@ export async function bootRuntime({
         ? {
             'maintenance.prune': async () => {
               log.info(await pruneExpired({ db: database.db, clock }), 'pruned expired sessions, links and rate-limit counters');
+              const incoming = await sweepIncoming(config.filesDir, { now: clock.now(), olderThanMs: INCOMING_MAX_AGE_MS });
+              if (incoming) log.info({ incoming }, 'removed unfinished uploads');
             },
             'mail.deliver': async (data) => {
               await deliverOutboxMail({

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFixedClock } from './clock.ts';
 import { formatHumanNumber, newId } from './ids.ts';
-import { formatDateTimeZh, formatDateZh, startOfDayInZone } from './time.ts';
+import { formatDateTimeZh, formatDateZh, formatLocalDateTime, parseLocalDateTime, startOfDayInZone } from './time.ts';
 
 describe('Chinese time formatting in APP_TIME_ZONE', () => {
   it.each([
@@ -46,5 +46,25 @@ describe('fixed clock', () => {
     expect(clock.now().toISOString()).toBe('2026-11-24T00:00:00.000Z');
     clock.advance(90_000);
     expect(clock.now().toISOString()).toBe('2026-11-24T00:01:30.000Z');
+  });
+});
+
+describe('datetime-local values', () => {
+  it.each([
+    ['2026-11-25T09:30', 'Asia/Shanghai', '2026-11-25T01:30:00.000Z'],
+    ['2026-11-25T00:10', 'Asia/Shanghai', '2026-11-24T16:10:00.000Z'],
+    ['2026-07-01T08:00:00', 'America/New_York', '2026-07-01T12:00:00.000Z'],
+  ])('reads %s in %s as %s, and shows it back', (value, tz, iso) => {
+    const date = parseLocalDateTime(value, tz)!;
+    expect(date.toISOString()).toBe(iso);
+    expect(formatLocalDateTime(date, tz)).toBe(value.slice(0, 16));
+  });
+
+  it.each(['', '2026-02-30T08:00', '2026-11-25 09:30', '2026-11-25T24:00', '明天上午'])('refuses %j', (value) => {
+    expect(parseLocalDateTime(value, 'Asia/Shanghai')).toBeNull();
+  });
+
+  it('refuses a wall time a DST change skips', () => {
+    expect(parseLocalDateTime('2026-03-08T02:30', 'America/New_York')).toBeNull();
   });
 });

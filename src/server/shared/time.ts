@@ -49,3 +49,26 @@ export function startOfDayInZone(day: string, timeZone: string): Date {
   const shownAsUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
   return new Date(guess - (shownAsUtc - guess));
 }
+
+/**
+ * The instant a `datetime-local` value ("2026-11-24T14:05") names in
+ * `timeZone`; null for anything else, including a day that does not exist
+ * ("2026-02-30T10:00") or a wall time a DST change skips.
+ */
+export function parseLocalDateTime(value: string, timeZone: string): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d{1,3})?)?$/.exec(value.trim());
+  if (!m) return null;
+  const [y, mo, d, h, mi] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const guess = Date.UTC(y, mo - 1, d, h, mi);
+  const p = formatInTimeZone(new Date(guess), timeZone);
+  const shownAsUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute));
+  const date = new Date(guess - (shownAsUtc - guess));
+  // Round trip: a value the calendar or the zone does not have reads back differently.
+  return Number.isNaN(date.getTime()) || formatLocalDateTime(date, timeZone) !== `${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}` ? null : date;
+}
+
+/** "2026-11-24T14:05": `date` in `timeZone` as a `datetime-local` input shows it. */
+export function formatLocalDateTime(date: Date, timeZone: string): string {
+  const p = formatInTimeZone(date, timeZone);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}

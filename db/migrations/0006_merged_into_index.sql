@@ -1,0 +1,1 @@
+CREATE INDEX "questions_merged_into_idx" ON "questions" USING btree ("merged_into_id") WHERE "questions"."merged_into_id" is not null;

@@ -5,3 +5,6 @@ export * from './content.ts';
 export * from './auth.ts';
 export * from './questions.ts';
 export * from './service-records.ts';
+export * from './roster.ts';
+export * from './sla.ts';
+export * from './inbound.ts';

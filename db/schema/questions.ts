@@ -7,8 +7,11 @@ export type QuestionKind = (typeof questionKinds)[number];
 /** Fault severity (故障级别), A urgent … E minor. */
 export const severities = ['A', 'B', 'C', 'D', 'E'] as const;
 export type Severity = (typeof severities)[number];
-/** new → assigned → answered → resolved → closed; reopened goes back to an engineer. */
-export const questionStatuses = ['new', 'assigned', 'answered', 'resolved', 'closed', 'reopened'] as const;
+/**
+ * new → assigned → answered → resolved → closed; reopened goes back to an
+ * engineer; waiting (等待用户补充) pauses the clocks until the asker replies.
+ */
+export const questionStatuses = ['new', 'assigned', 'answered', 'resolved', 'closed', 'reopened', 'waiting'] as const;
 export type QuestionStatus = (typeof questionStatuses)[number];
 /** How a question came in; `email` arrives with reply-by-email. */
 export const questionChannels = ['web', 'api', 'phone', 'email'] as const;
@@ -56,6 +59,19 @@ export const questions = pgTable(
     version: integer('version').notNull().default(1),
     /** The receipt's Message-ID: every later mail about the question replies to it. */
     threadMessageId: text('thread_message_id'),
+    /** When the current assignee got it: routing's tie-break (the one assigned least recently). */
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    /** Set while the clocks are paused (waiting on the asker); resuming moves the due times on. */
+    clockPausedAt: timestamp('clock_paused_at', { withTimezone: true }),
+    /** Bumped whenever the due times are set anew: timers of an older generation do nothing. */
+    slaGeneration: integer('sla_generation').notNull().default(0),
+    /** "需要上门": when the engineer said so, and when someone must be on site by. */
+    onSiteRequestedAt: timestamp('on_site_requested_at', { withTimezone: true }),
+    arrivalDueAt: timestamp('arrival_due_at', { withTimezone: true }),
+    /** Raised to a case team (专案) by hand. */
+    caseTeam: boolean('case_team').notNull().default(false),
+    firstReplyBreachedAt: timestamp('first_reply_breached_at', { withTimezone: true }),
+    resolveBreachedAt: timestamp('resolve_breached_at', { withTimezone: true }),
     firstReplyDueAt: timestamp('first_reply_due_at', { withTimezone: true }),
     resolveDueAt: timestamp('resolve_due_at', { withTimezone: true }),
     firstRepliedAt: timestamp('first_replied_at', { withTimezone: true }),
@@ -94,6 +110,16 @@ export const questionEventKinds = [
   'complaint_answered',
   'service_record',
   'reclassified',
+  'routed',
+  'escalated',
+  'participant_added',
+  'sla_warning',
+  'sla_breached',
+  'clock_paused',
+  'clock_resumed',
+  'on_site_requested',
+  'case_team',
+  'email_received',
 ] as const;
 export type QuestionEventKind = (typeof questionEventKinds)[number];
 

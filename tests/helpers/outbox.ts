@@ -7,8 +7,9 @@ import { silentLog } from './runtime.ts';
 import { startSmtpServer } from './smtp.ts';
 
 /**
- * A test file's mail world: its own database, a real SMTP server, and a job
- * worker delivering the outbox to it, as the server does. `stop` ends all of it.
+ * A test file's mail world: its own database, a real SMTP server, and the
+ * outbox worker delivering to it (on the test's clock), as the server does.
+ * `stop` ends all of it.
  */
 export async function startDeliveringOutbox({ from, clock }: { from: string; clock: Clock }) {
   const t = await createTestDatabase();
@@ -18,6 +19,7 @@ export async function startDeliveringOutbox({ from, clock }: { from: string; clo
     database: t.database,
     log: silentLog,
     pollingIntervalSeconds: 0.5,
+    clock,
     handlers: {
       'mail.deliver': async (data) => {
         await deliverOutboxMail({ db: t.database.db, transport, clock, from, id: String(data.id) });

@@ -23,7 +23,7 @@ const complaintText = '工程师三天没有回复，回复后也没有解决我
 beforeAll(async () => {
   t = await createTestDatabase();
   jobs = await startJobs({ database: t.database, log: silentLog });
-  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'https://help.example.gov.cn', timeZone: 'Asia/Shanghai', askRateLimit: 0, askAnonymous: true };
+  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'https://help.example.gov.cn', timeZone: 'Asia/Shanghai', askRateLimit: 0, askAnonymous: true, dutyFallbackEmail: null };
   admins = [await user(['admin']), await user(['admin', 'engineer'])];
   await user(['admin'], { status: 'disabled' });
   engineer = await user(['engineer']);

@@ -31,7 +31,7 @@ afterAll(async () => {
   await world?.stop();
 });
 
-/** An outbox row as a finished delivery left it, without a job. */
+/** An outbox row written as it stands (a pending one is then the worker's to send). */
 async function outboxRow(values: Partial<typeof mailOutbox.$inferInsert> = {}): Promise<string> {
   const id = crypto.randomUUID();
   await t.database.db.insert(mailOutbox).values({
@@ -68,16 +68,17 @@ describe('retrying a mail from /admin/mail', () => {
     const id = await outboxRow({ status: 'sent', attempts: 1, sentAt: clock.now() });
     await expect(retryMail({ db: t.database.db, jobs, clock, meta, id })).rejects.toMatchObject({ status: 409, code: 'mail.not_retryable', message: expect.stringMatching(/只有发送失败的邮件可以重新发送/) });
     expect(await rowOf(id)).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(await jobs.boss.findJobs('mail.deliver', { data: { id } })).toEqual([]);
     await expect(retryMail({ db: t.database.db, jobs, clock, meta, id: crypto.randomUUID() })).rejects.toMatchObject({ status: 404 });
     await expect(retryMail({ db: t.database.db, jobs, clock, meta, id: 'not-a-uuid' })).rejects.toMatchObject({ status: 404 });
     expect(await t.database.db.select().from(auditEvents).where(eq(auditEvents.targetId, id))).toEqual([]);
   });
 
-  it('leaves a pending mail to the job it already has', async () => {
+  it('leaves a pending mail to the outbox worker, which sends it once', async () => {
     const id = await outboxRow({ status: 'pending', to: ['nobody.queued@unit.example.cn'] });
     await expect(retryMail({ db: t.database.db, jobs, clock, meta, id })).rejects.toMatchObject({ status: 409 });
-    expect(await jobs.boss.findJobs('mail.deliver', { data: { id } })).toEqual([]);
+    await waitFor(async () => ((await rowOf(id)).status === 'sent' ? true : undefined));
+    expect(smtp.received.filter((m) => m.raw.includes(`<${id}@help.example.cn>`))).toHaveLength(1);
+    expect(await t.database.db.select().from(auditEvents).where(eq(auditEvents.targetId, id))).toEqual([]);
   });
 });
 

@@ -21,7 +21,7 @@ const ask = { kind: 'consult', title: '如何导出双公示数据？', body: '�
 beforeAll(async () => {
   t = await createTestDatabase();
   jobs = await startJobs({ database: t.database, log: silentLog });
-  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'https://help.example.gov.cn', timeZone: 'Asia/Shanghai', askRateLimit: 0, askAnonymous: true };
+  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'https://help.example.gov.cn', timeZone: 'Asia/Shanghai', askRateLimit: 0, askAnonymous: true, dutyFallbackEmail: null };
 });
 afterAll(async () => {
   await jobs?.stop();

@@ -32,7 +32,7 @@ async function person(roles: Role[], status: 'active' | 'disabled' = 'active'): 
 beforeAll(async () => {
   t = await createTestDatabase();
   jobs = await startJobs({ database: t.database, log: silentLog });
-  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'http://help.local', timeZone, askRateLimit: 0, askAnonymous: true };
+  deps = { db: t.database.db, clock, jobs, mailFrom: 'Dayi <dayi@example.cn>', baseUrl: 'http://help.local', timeZone, askRateLimit: 0, askAnonymous: true, dutyFallbackEmail: null };
   await t.database.db.insert(units).values({ id: newId(), name: '示例信用中心', code: 'XYZX', createdAt: clock.now() });
   alice = await person(['engineer']);
   bob = await person(['engineer']);

@@ -45,6 +45,8 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/questions/[number]/files/[id]': { action: 'questions.own' },
   '/desk': { action: 'desk.use' },
   '/desk/[number]': { action: 'desk.use' },
+  // Who is on duty, one's own unavailable periods, handover notes.
+  '/desk/duty': { action: 'desk.use' },
   // The on-site service record of a fault (现场服务记录); the page says so for other kinds.
   '/desk/[number]/service-record': { action: 'desk.use' },
   '/api/desk/counts': { action: 'desk.use' },
@@ -56,4 +58,5 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/admin/mail': { action: 'admin.mail' },
   '/admin/mail/[file]': { action: 'admin.mail' },
   '/admin/complaints': { action: 'admin.complaints' },
+  '/admin/roster': { action: 'admin.roster' },
 };

@@ -202,6 +202,11 @@ export const configKeys = {
     doc: 'Service mailbox shown beside the hotline, e.g. `helpdesk@example.cn`. Unset: not shown.',
     schema: z.email({ error: 'must be an e-mail address' }).optional(),
   },
+  dutyFallbackEmail: {
+    env: 'DUTY_FALLBACK_EMAIL',
+    doc: 'Also alerted (besides every admin) when a question arrives and no tier-1 engineer is on duty, e.g. the project manager\'s mailbox.',
+    schema: z.email({ error: 'must be an e-mail address' }).transform((s) => s.toLowerCase()).optional(),
+  },
   serviceHours: {
     env: 'SERVICE_HOURS',
     doc: 'When the hotline answers, shown beside it.',

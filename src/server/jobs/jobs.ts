@@ -1,23 +1,22 @@
 import { sql } from 'drizzle-orm';
-import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike, type QueueOptions, type WorkOptions } from 'pg-boss';
+import { PgBoss, fromDrizzle, fromPglite, type DrizzleTransactionLike, type QueueOptions } from 'pg-boss';
 import type { Database, Tx } from '../../../db/client.ts';
+import { startOutboxWorker } from '../mail/mail.worker.ts';
+import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 
-/** Every queue Dayi uses, with its retry policy. Handlers must be idempotent. */
+/** Every pg-boss queue Dayi uses, with its retry policy. Handlers must be idempotent. */
 export const queues = {
-  // Expiry outlasts the sending lease (mail.outbox.ts): a job whose process died is retried once the lease is over.
-  'mail.deliver': { retryLimit: 8, retryDelay: 15, retryBackoff: true, retryDelayMax: 3600, expireInSeconds: 90 },
   'maintenance.prune': { retryLimit: 2, retryDelay: 300, expireInSeconds: 600 },
 } satisfies Record<string, QueueOptions>;
 
 /**
- * How this process works each queue. Mail goes in batches, handled side by
- * side, fetching again at once while batches come back full: a burst of
- * questions gets its receipts within seconds, not one per polling interval.
+ * Mail is not a pg-boss queue: every outbox row is its own queue entry, written
+ * in the transaction of the change that caused it, and the handler given under
+ * this name delivers one row (by id) for the outbox worker (src/server/mail/mail.worker.ts).
+ * A job per mail cost a heavy insert in every asking transaction, and a fetch and a completion besides.
  */
-const workOptions: Partial<Record<QueueName, WorkOptions>> = {
-  'mail.deliver': { batchSize: 10, burstWhenBatchFull: true, pollingIntervalSeconds: 1 },
-};
+export const MAIL_DELIVERY = 'mail.deliver';
 
 /** Recurring jobs (cron, in APP_TIME_ZONE): pg-boss runs each once per slot across all processes. */
 export const schedules: { name: QueueName; cron: string }[] = [{ name: 'maintenance.prune', cron: '17 3 * * *' }];
@@ -29,13 +28,16 @@ export interface Jobs {
   boss: PgBoss;
   /** Enqueues a job; pass the caller's transaction so the job exists only if the change commits. */
   send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx }): Promise<string | null>;
+  /** A mail is being queued: this process's outbox worker looks shortly (a no-op without one; the server's sweep finds the row). */
+  wakeMail(): void;
   stop(): Promise<void>;
   isRunning(): boolean;
 }
 
 /**
  * Starts pg-boss on the application database (its own `pgboss` schema), creates
- * the queues and, when `handlers` are given, works them in this process.
+ * the queues and, when `handlers` are given, works them in this process — the
+ * mail outbox too, when a `mail.deliver` handler is given.
  */
 export async function startJobs({
   database,
@@ -43,13 +45,16 @@ export async function startJobs({
   handlers = {},
   pollingIntervalSeconds = 2,
   timeZone,
+  clock,
 }: {
   database: Database;
   log: Logger;
-  handlers?: Partial<Record<QueueName, JobHandler>>;
+  handlers?: Partial<Record<QueueName | typeof MAIL_DELIVERY, JobHandler>>;
   pollingIntervalSeconds?: number;
   /** Given by the server: registers the recurring jobs in this time zone. */
   timeZone?: string;
+  /** What the mail worker takes as now when it looks for due mail (the system clock unless a test moves time). */
+  clock?: Clock;
 }): Promise<Jobs> {
   const boss =
     database.kind === 'pglite'
@@ -63,8 +68,10 @@ export async function startJobs({
     await boss.createQueue(name, options);
   }
   if (timeZone) for (const s of schedules) await boss.schedule(s.name, s.cron, null, { tz: timeZone });
-  for (const [name, handler] of Object.entries(handlers) as [QueueName, JobHandler][]) {
-    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds, ...workOptions[name] }, async (jobs) => {
+  for (const name of Object.keys(queues) as QueueName[]) {
+    const handler = handlers[name];
+    if (!handler) continue;
+    await boss.work<Record<string, unknown>>(name, { pollingIntervalSeconds }, async (jobs) => {
       // Every job of the batch is tried; if any failed the batch fails and is retried, and the
       // handlers being idempotent, the ones that succeeded do nothing the second time.
       const results = await Promise.allSettled(jobs.map((job) => handler(job.data)));
@@ -72,15 +79,19 @@ export async function startJobs({
       if (failed) throw failed.reason;
     });
   }
+  const deliverMail = handlers[MAIL_DELIVERY];
+  const mail = deliverMail ? startOutboxWorker({ db: database.db, log, clock, deliver: (id) => deliverMail({ id }) }) : null;
   return {
     boss,
     send: (name, data, options = {}) =>
       // Our Tx type is generic over both drivers, so its execute() result is typed unknown;
       // at run time it is what pg-boss's adapter reads (postgres.js rows or PGlite results).
       boss.send(name, data, options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
+    wakeMail: () => mail?.wake(),
     isRunning: () => running,
     async stop() {
       running = false;
+      await mail?.stop();
       await boss.stop({ graceful: true, timeout: 10_000, close: true });
     },
   };

@@ -78,12 +78,13 @@ export async function listOutbox({ db, status, q = '', page = 1 }: { db: Db; sta
 }
 
 /**
- * Sends a mail that failed for good once more: back to `pending` with its
- * attempts reset (the last error stays until the next try), a new delivery
- * job and an audit event, all in one transaction. Only a `failed` row: one
- * pending or being sent has a job already, and a sent one must not go twice.
+ * Sends a mail that failed for good once more: back to `pending`, due now,
+ * with its attempts reset (the last error stays until the next try), and an
+ * audit event, in one transaction; the outbox worker then delivers it. Only a
+ * `failed` row: one pending or being sent is on its way already, and a sent
+ * one must not go twice.
  */
-export async function retryMail({ db, jobs, clock, meta, id }: { db: Db; jobs: Jobs; clock: Clock; meta: RequestMeta; id: string }): Promise<{ id: string }> {
+export async function retryMail({ db, jobs, clock, meta, id }: { db: Db; jobs: Pick<Jobs, 'wakeMail'>; clock: Clock; meta: RequestMeta; id: string }): Promise<{ id: string }> {
   if (!isUuid(id)) throw createNotFoundError();
   return db.transaction(async (tx) => {
     const [row] = await tx
@@ -95,13 +96,13 @@ export async function retryMail({ db, jobs, clock, meta, id }: { db: Db; jobs: J
       const [exists] = await tx.select({ id: mailOutbox.id }).from(mailOutbox).where(eq(mailOutbox.id, id));
       throw exists ? createMailNotRetryableError() : createNotFoundError();
     }
-    await jobs.send('mail.deliver', { id }, { tx });
     await auditRequest({
       db: tx,
       clock,
       meta,
       event: { action: 'mail.retried', targetType: 'mail', targetId: id, after: { subject: row.subject, recipients: row.to } },
     });
+    jobs.wakeMail();
     return { id };
   });
 }

@@ -1,7 +1,7 @@
-import { and, eq, lt, or, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.ts';
 import { mailOutbox } from '../../../db/schema/index.ts';
-import { queues, type Jobs } from '../jobs/jobs.ts';
+import type { Jobs } from '../jobs/jobs.ts';
 import type { Clock } from '../shared/clock.ts';
 import { newId } from '../shared/ids.ts';
 import type { Logger } from '../shared/logger.ts';
@@ -18,13 +18,16 @@ export interface MailInput {
 
 /**
  * How long a worker may hold a row in `sending` before another takes it over:
- * longer than one SMTP attempt may take (the transport's timeouts), shorter
- * than the job's expiry, so the retry of a job whose process died finds the
- * lease over and sends.
+ * longer than one SMTP attempt may take (the transport's timeouts), so two
+ * workers never send a row at once; a row whose process died mid-send is sent
+ * again by the next sweep after it (src/server/mail/mail.worker.ts).
  */
 export const SENDING_LEASE_MS = 60_000;
-/** After the queue's last retry the row is marked failed for an admin to look at. */
-export const MAX_MAIL_ATTEMPTS = queues['mail.deliver'].retryLimit + 1;
+/** Attempts (the first and eight retries) before the row is marked failed for an admin to look at. */
+export const MAX_MAIL_ATTEMPTS = 9;
+
+/** The wait after failed attempt `attempts` (1-based): 15 s, doubling, at most an hour — about an hour from first try to last. */
+export const retryDelayMs = (attempts: number) => Math.min(3_600_000, 15_000 * 2 ** Math.max(0, attempts - 1));
 
 function messageDomain(from: string): string {
   const m = /@([A-Za-z0-9.-]+)/.exec(from);
@@ -35,9 +38,12 @@ function messageDomain(from: string): string {
 export const messageIdFor = (id: string, from: string) => `<${id}@${messageDomain(from)}>`;
 
 /**
- * Writes an outbox row and its delivery job inside the caller's transaction,
- * so the mail exists if and only if the change that caused it commits. `id`
- * may be chosen beforehand, when the caller stores the Message-ID with its own row.
+ * Writes an outbox row inside the caller's transaction, so the mail exists if
+ * and only if the change that caused it commits. The row is its own queue
+ * entry: an outbox worker delivers it (src/server/mail/mail.worker.ts) — this
+ * process's, woken here to look in a moment, or any process's sweep, at the
+ * latest a second after commit. `id` may be chosen beforehand, when the caller
+ * stores the Message-ID with its own row.
  */
 export async function queueMail({
   tx,
@@ -48,7 +54,7 @@ export async function queueMail({
   id = newId(),
 }: {
   tx: Tx;
-  jobs: Jobs;
+  jobs: Pick<Jobs, 'wakeMail'>;
   clock: Clock;
   from: string;
   mail: MailInput;
@@ -66,14 +72,37 @@ export async function queueMail({
     headers: mail.headers ?? null,
     messageId,
   });
-  await jobs.send('mail.deliver', { id }, { tx });
+  jobs.wakeMail();
   return { id, messageId };
 }
 
 /**
- * Delivers one outbox row (the `mail.deliver` job). Idempotent: a row already
- * sent, or being sent by another worker, is left alone. Throws on a failed
- * attempt so the queue retries with backoff.
+ * Outbox rows due for delivery, oldest first: pending ones whose retry wait is
+ * over, and ones left `sending` by a worker whose lease ran out (its process
+ * died mid-send). What the outbox worker sweeps for; the claim in
+ * {@link deliverOutboxMail} decides which worker sends.
+ */
+export async function dueOutboxMail({ db, now, limit }: { db: Db; now: Date; limit: number }): Promise<string[]> {
+  const rows = await db
+    .select({ id: mailOutbox.id })
+    .from(mailOutbox)
+    .where(
+      or(
+        and(eq(mailOutbox.status, 'pending'), or(isNull(mailOutbox.lockedUntil), lte(mailOutbox.lockedUntil, now))),
+        and(eq(mailOutbox.status, 'sending'), lt(mailOutbox.lockedUntil, now)),
+      ),
+    )
+    .orderBy(asc(mailOutbox.createdAt))
+    .limit(limit);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Delivers one outbox row. Idempotent: a row already sent, or being sent by
+ * another worker, is left alone (`skipped`). The row is claimed first
+ * (`sending`, with a lease), so of two workers only one sends. A failed attempt
+ * puts it back to `pending` with the time of its next try in `lockedUntil`
+ * ({@link retryDelayMs}), and throws; after {@link MAX_MAIL_ATTEMPTS} it is `failed`.
  */
 export async function deliverOutboxMail({
   db,
@@ -101,12 +130,8 @@ export async function deliverOutboxMail({
       ),
     )
     .returning();
-  if (!row) {
-    const [current] = await db.select({ status: mailOutbox.status }).from(mailOutbox).where(eq(mailOutbox.id, id));
-    // Another worker holds the row now: retry later (it may die before it finishes), never drop the job.
-    if (current?.status === 'sending') throw new Error('mail is being sent by another worker; retrying later');
-    return { status: 'skipped' };
-  }
+  // Sent already, or another worker holds the lease: should that worker die, a sweep after its lease takes the row.
+  if (!row) return { status: 'skipped' };
   try {
     await transport.send({ ...row, from });
   } catch (e) {
@@ -114,7 +139,8 @@ export async function deliverOutboxMail({
     const lastError = String((e as Error).message ?? e).slice(0, 1000);
     await db
       .update(mailOutbox)
-      .set({ status: failed ? 'failed' : 'pending', lockedUntil: null, lastError })
+      // While pending, lockedUntil is when the next attempt is due.
+      .set({ status: failed ? 'failed' : 'pending', lockedUntil: failed ? null : new Date(clock.now().getTime() + retryDelayMs(row.attempts)), lastError })
       .where(eq(mailOutbox.id, id));
     log?.warn({ id, attempts: row.attempts, lastError }, failed ? 'mail delivery failed for good' : 'mail delivery failed, will retry');
     if (failed) return { status: 'failed' };

@@ -14,6 +14,7 @@ export function questionDeps({ runtime }: LocalsLike): QuestionDeps {
     timeZone: config.appTimeZone,
     askRateLimit: config.askRateLimit,
     askAnonymous: config.askAnonymous,
+    dutyFallbackEmail: config.dutyFallbackEmail ?? null,
   };
 }
 

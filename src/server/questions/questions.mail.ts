@@ -28,7 +28,7 @@ function threading(q: MailQuestion): Record<string, string> | undefined {
 }
 
 /** Text and HTML from paragraphs; `markdown` (a reply) is rendered sanitized in HTML and kept as typed in text. */
-function compose(paragraphs: string[], { markdown, link, linkLabel }: { markdown?: string; link: string; linkLabel: string }) {
+export function compose(paragraphs: string[], { markdown, link, linkLabel }: { markdown?: string; link: string; linkLabel: string }) {
   const text = [...paragraphs, ...(markdown ? [markdown] : []), `${linkLabel}：${link}`, SIGNATURE].join('\n\n');
   const html =
     `<div style="font-family:sans-serif;line-height:1.6">` +

@@ -16,6 +16,7 @@ import type { PendingUpload } from '../uploads/uploads.pending.ts';
 import { withPlacedFiles } from '../uploads/uploads.store.ts';
 import { checkAttachments, saveAttachments, type AttachmentBatch, type AttachmentSettings, type CheckedAttachment } from './attachments.usecases.ts';
 import { createAnonymousAskClosedError, createIdempotencyMismatchError } from './questions.errors.ts';
+import { routeNewQuestion } from '../roster/routing.ts';
 import { receiptMail } from './questions.mail.ts';
 import { askInputSchema, type AskInput } from './questions.schemas.ts';
 
@@ -32,6 +33,8 @@ export interface QuestionDeps {
   askRateLimit: number;
   /** ASK_ANONYMOUS: whether people without an account may ask. */
   askAnonymous: boolean;
+  /** DUTY_FALLBACK_EMAIL: alerted with the admins when nobody is on duty. */
+  dutyFallbackEmail: string | null;
 }
 
 export interface CreatedQuestion {
@@ -119,6 +122,8 @@ export async function createQuestion(
   try {
     const question = await withPlacedFiles(batch?.filesDir ?? '', (placed) => db.transaction(async (tx) => {
       const created = await insertQuestion(tx, deps, { number, input, contact, token, trackingUrl, files: batch ? { batch, placed } : null });
+      // Saved, on the timeline and routed by the duty roster in the same moment.
+      await routeNewQuestion(tx, deps, { id: created.id, number, title: input.title, kind: input.kind, severity: input.kind === 'fault' ? (input.severity ?? null) : null });
       if (key) {
         // Last, so the key's row is locked for the shortest time: a concurrent retry waits here for this
         // transaction, then finds the key taken, and everything this one wrote stands alone.

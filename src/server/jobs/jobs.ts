@@ -8,6 +8,8 @@ import type { Logger } from '../shared/logger.ts';
 /** Every pg-boss queue Dayi uses, with its retry policy. Handlers must be idempotent. */
 export const queues = {
   'maintenance.prune': { retryLimit: 2, retryDelay: 300, expireInSeconds: 600 },
+  // One job per SLA step, due at its minute (startAfter); the handler claims the step once (escalation.usecases.ts).
+  'sla.fire': { retryLimit: 6, retryDelay: 20, retryBackoff: true, expireInSeconds: 120 },
 } satisfies Record<string, QueueOptions>;
 
 /**
@@ -27,7 +29,7 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 export interface Jobs {
   boss: PgBoss;
   /** Enqueues a job; pass the caller's transaction so the job exists only if the change commits. */
-  send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx }): Promise<string | null>;
+  send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx; startAfter?: Date }): Promise<string | null>;
   /** A mail is being queued: this process's outbox worker looks shortly (a no-op without one; the server's sweep finds the row). */
   wakeMail(): void;
   stop(): Promise<void>;
@@ -86,7 +88,10 @@ export async function startJobs({
     send: (name, data, options = {}) =>
       // Our Tx type is generic over both drivers, so its execute() result is typed unknown;
       // at run time it is what pg-boss's adapter reads (postgres.js rows or PGlite results).
-      boss.send(name, data, options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
+      boss.send(name, data, {
+        ...(options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
+        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
+      }),
     wakeMail: () => mail?.wake(),
     isRunning: () => running,
     async stop() {

@@ -1,6 +1,6 @@
 import { and, arrayContains, asc, count, eq, inArray, max, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.ts';
-import { questionParticipants, questions, users } from '../../../db/schema/index.ts';
+import { questionParticipants, questions, users, type DutyRole, type ParticipantRole } from '../../../db/schema/index.ts';
 import { can } from '../auth/auth.policy.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail, type MailInput } from '../mail/mail.outbox.ts';
@@ -103,22 +103,42 @@ export async function routeNewQuestion(
     if (to.length) await send(unroutedMail(question, { to, deskUrl }));
   }
 
-  if (question.kind === 'fault' && question.severity === 'A') {
-    const experts = await candidatesFor(tx, duty.filter((p) => p.tier === 2).map((p) => p.userId));
-    const reason = 'A 级（紧急）故障，到达即通知二线专家';
-    for (const expert of experts.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))) {
-      const added = await tx
-        .insert(questionParticipants)
-        .values({ questionId: question.id, userId: expert.id, role: 'expert', reason, addedAt: now })
-        .onConflictDoNothing()
-        .returning({ userId: questionParticipants.userId });
-      if (!added.length) continue;
-      await addEvent(tx, now, question.id, { kind: 'participant_added', internal: true, data: { userId: expert.id, name: expert.name, role: 'expert', reason } });
-      const [to] = await tx.select({ email: users.email }).from(users).where(eq(users.id, expert.id));
-      await send(participantMail(question, { to: to!.email, name: expert.name, reason, deskUrl }));
-    }
-  }
+  if (question.kind === 'fault' && question.severity === 'A')
+    await bringIn(tx, deps, question, { who: (p) => p.role === 'engineer' && p.tier === 2, role: 'expert', reason: 'A 级（紧急）故障，到达即通知二线专家' });
   return { assigneeId: chosen?.id ?? null };
+}
+
+/**
+ * Brings the people on duty now whom `who` picks into a question as
+ * participants (each once), each on the timeline (internal) and mailed:
+ * the experts of a level-A fault, tier 2 on a first-reply breach, tier 3 and
+ * the manager on a resolution breach, a case team. Returns who was added.
+ */
+export async function bringIn(
+  tx: Tx,
+  deps: RoutingDeps,
+  question: { id: string; number: string; title: string },
+  { who, role, reason }: { who: (p: { role: DutyRole; tier: number | null }) => boolean; role: ParticipantRole; reason: string },
+): Promise<string[]> {
+  const now = deps.clock.now();
+  const today = localDay(now, deps.timeZone);
+  const roster = await loadRoster({ db: tx, timeZone: deps.timeZone, from: today, to: today });
+  const people = await candidatesFor(tx, onDutyAt(now, roster).filter(who).map((p) => p.userId));
+  const deskUrl = `${deps.baseUrl.replace(/\/$/, '')}/desk/${question.number}`;
+  const added: string[] = [];
+  for (const person of people.sort((a, b) => a.name.localeCompare(b.name, 'zh-CN'))) {
+    const inserted = await tx
+      .insert(questionParticipants)
+      .values({ questionId: question.id, userId: person.id, role, reason, addedAt: now })
+      .onConflictDoNothing()
+      .returning({ userId: questionParticipants.userId });
+    if (!inserted.length) continue;
+    added.push(person.id);
+    await addEvent(tx, now, question.id, { kind: 'participant_added', internal: true, data: { userId: person.id, name: person.name, role, reason } });
+    const [to] = await tx.select({ email: users.email }).from(users).where(eq(users.id, person.id));
+    await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail: participantMail(question, { to: to!.email, name: person.name, reason, deskUrl }) });
+  }
+  return added;
 }
 
 /** Experts, vendors, managers brought into a question, with names, oldest first. */

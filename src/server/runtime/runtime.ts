@@ -4,6 +4,7 @@ import type { Config } from '../config/config.ts';
 import { createAuth, type Auth } from '../auth/auth.sessions.ts';
 import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
+import { fireSlaTimer } from '../escalation/escalation.usecases.ts';
 import { sweepIncoming } from '../uploads/uploads.store.ts';
 import { pruneExpired } from '../jobs/maintenance.ts';
 import { buildDocuments } from '../search/search.documents.ts';
@@ -57,6 +58,8 @@ export async function bootRuntime({
   work?: boolean;
 }): Promise<Runtime> {
   const undo: (() => Promise<void> | void)[] = [];
+  /** This runtime once booted: job handlers that need its later parts (the queue itself, the link base) read them here. */
+  let self: Runtime | undefined;
   let releaseLock = () => {};
   try {
     const pgliteDir = config.database.kind === 'pglite' ? config.database.dir : null;
@@ -99,6 +102,12 @@ export async function bootRuntime({
       timeZone: work ? config.appTimeZone : undefined,
       handlers: work
         ? {
+            'sla.fire': async (data) => {
+              // Jobs can start before boot returns; a step due then is retried once the runtime is there.
+              if (!self) throw new Error('runtime not ready');
+              const deps = { db: database.db, clock, jobs: self.jobs, mailFrom: config.mailFrom, baseUrl: self.publicBase, timeZone: config.appTimeZone };
+              await fireSlaTimer({ ...deps, dutyFallbackEmail: config.dutyFallbackEmail ?? null }, String(data.id));
+            },
             'maintenance.prune': async () => {
               log.info(await pruneExpired({ db: database.db, clock }), 'pruned expired sessions, links and rate-limit counters');
               const incoming = await sweepIncoming(config.filesDir, { now: clock.now(), olderThanMs: INCOMING_MAX_AGE_MS });
@@ -126,7 +135,8 @@ export async function bootRuntime({
       maxHours: config.sessionMaxHours,
     });
     const publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
-    return { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, releaseLock };
+    self = { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, releaseLock };
+    return self;
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;

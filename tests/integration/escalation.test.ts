@@ -2,7 +2,10 @@ import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../../db/client.ts';
 import { dutyAssignments, mailOutbox, questionEvents, questionParticipants, questions, serviceRecords, slaTimers, users, type QuestionEventKind, type Role } from '../../db/schema/index.ts';
+import { escalateByHand, raiseCaseTeam, requestOnSite } from '../../src/server/escalation/escalation.desk.ts';
 import { fireSlaTimer, pauseClocks, scheduleClocks, startArrivalClock, type EscalationDeps } from '../../src/server/escalation/escalation.usecases.ts';
+import { replyToQuestion } from '../../src/server/questions/desk.usecases.ts';
+import { addFollowUp } from '../../src/server/questions/tracking.usecases.ts';
 import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
 import { createQuestion, type QuestionDeps } from '../../src/server/questions/questions.usecases.ts';
 import { saveShift } from '../../src/server/roster/roster.usecases.ts';
@@ -138,5 +141,57 @@ describe('SLA steps', () => {
     await t.database.db.transaction((tx) => startArrivalClock(tx, { jobs, clock }, visited, 120));
     await t.database.db.insert(serviceRecords).values({ questionId: visited, arrivedAt: clock.now(), createdAt: clock.now(), updatedAt: clock.now() });
     expect(await fireSlaTimer(esc, (await timer(visited, 'arrival_breach')).id)).toBe('stale');
+  });
+});
+
+describe('escalating by hand, on site, case team, waiting on the asker', () => {
+  const load = async (id: string) => (await t.database.db.select().from(questions).where(eq(questions.id, id)))[0]!;
+  const engineer = async () => ({ id: ids.a!, name: '张一线', email: 'a@example.cn', roles: ['engineer' as Role], unitId: null, isUnitContact: false, engineerTier: 1, status: 'active' as const });
+
+  it('escalates to tier 2 on duty, and says so when they are all in already', async () => {
+    const q = await load(await askWithClocks('模块报错'));
+    const actor = await engineer();
+    await escalateByHand({ ...deps, actor, question: q, version: q.version, tier: '2', reason: '一线无法定位' });
+    const after = await load(q.id);
+    expect(after.tier).toBe(2);
+    expect((await participants(q.id)).map((p) => [p.userId, p.role])).toEqual([[ids.c, 'expert']]);
+    expect((await events(q.id, 'escalated'))[0]).toMatchObject({ body: '一线无法定位', data: { tier: 2 } });
+    await expect(escalateByHand({ ...deps, actor, question: after, version: after.version, tier: '2', reason: '再次升级' })).rejects.toMatchObject({ fields: { tier: expect.stringContaining('二线专家') } });
+    expect((await load(q.id)).version).toBe(after.version);
+  });
+
+  it('starts the arrival clock for a fault that needs the site, once; raises a case team', async () => {
+    const q = await load(await askWithClocks('机房断电'));
+    const actor = await engineer();
+    await requestOnSite({ ...deps, actor, question: q, version: q.version });
+    let after = await load(q.id);
+    expect(after.arrivalDueAt!.getTime()).toBe(clock.now().getTime() + 120 * MIN);
+    expect((await timer(q.id, 'arrival_breach')).dueAt).toEqual(after.arrivalDueAt);
+    await expect(requestOnSite({ ...deps, actor, question: after, version: after.version })).rejects.toMatchObject({ status: 400 });
+    await raiseCaseTeam({ ...deps, actor, question: after, version: after.version, reason: '全市多个单位无法上报' });
+    after = await load(q.id);
+    expect(after.caseTeam).toBe(true);
+    expect((await participants(q.id)).filter((p) => p.role === 'case_team').map((p) => p.userId).sort()).toEqual([ids.c, ids.m].sort());
+  });
+
+  it('pauses the clocks while waiting on the asker and moves them on by the wait when the asker replies', async () => {
+    let q = await load(await askWithClocks('账号无法登录'));
+    const due = q.resolveDueAt!;
+    const actor = await engineer();
+    q = (await replyToQuestion({ ...deps, actor, question: q, version: q.version, body: '请提供报错截图。', waitForAsker: true })).question;
+    expect(q).toMatchObject({ status: 'waiting', clockPausedAt: clock.now() });
+    const stale = await timer(q.id, 'resolve_breach');
+    expect(await fireSlaTimer(esc, stale.id)).toBe('stale');
+    clock.advance(30 * MIN);
+    q = (await addFollowUp({ ...deps, question: q, version: q.version, reopenDays: 30, body: '截图如下。' })).question;
+    expect(q).toMatchObject({ status: 'assigned', clockPausedAt: null });
+    expect(q.resolveDueAt!.getTime()).toBe(due.getTime() + 30 * MIN);
+    const resumed = await timer(q.id, 'resolve_breach');
+    expect(resumed.generation).toBe(stale.generation + 2);
+    expect(resumed.dueAt).toEqual(q.resolveDueAt);
+    // Answered before the pause: the first-reply steps are not scheduled again.
+    expect((await timersOf(q.id)).filter((x) => x.generation === resumed.generation).map((x) => x.step).sort()).toEqual(['resolve_breach', 'resolve_warn']);
+    expect((await events(q.id, 'clock_paused')).length + (await events(q.id, 'clock_resumed')).length).toBe(2);
+    clock.advance(-30 * MIN);
   });
 });

@@ -1,4 +1,4 @@
-import { and, arrayContains, count, eq, isNull, sql } from 'drizzle-orm';
+import { and, arrayContains, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.ts';
 import { questions, serviceRecords, slaTimers, users, type SlaStep } from '../../../db/schema/index.ts';
 import type { Jobs } from '../jobs/jobs.ts';
@@ -41,7 +41,14 @@ async function scheduleTimer(tx: Tx, jobs: Jobs, now: Date, { questionId, step, 
  * earlier plan (before a reopen, a severity change, a pause) does nothing.
  * First-reply steps only while the question has no reply yet.
  */
-export async function scheduleClocks(tx: Tx, deps: { jobs: Jobs; clock: Clock }, question: { id: string; firstRepliedAt: Date | null }, plan: ClockPlan): Promise<void> {
+export async function scheduleClocks(
+  tx: Tx,
+  deps: { jobs: Jobs; clock: Clock },
+  question: { id: string; firstRepliedAt: Date | null },
+  plan: ClockPlan,
+  /** Only these steps (a resumed clock does not repeat what already fired); all by default. */
+  only?: ReadonlySet<SlaStep>,
+): Promise<void> {
   const now = deps.clock.now();
   const [row] = await tx
     .update(questions)
@@ -58,13 +65,46 @@ export async function scheduleClocks(tx: Tx, deps: { jobs: Jobs; clock: Clock },
     ['resolve_warn', plan.resolveWarnAt],
     ['resolve_breach', plan.resolveDueAt],
   ];
-  for (const [step, dueAt] of steps) if (dueAt) await scheduleTimer(tx, deps.jobs, now, { questionId: question.id, step, generation: row!.generation, dueAt });
+  for (const [step, dueAt] of steps) if (dueAt && (!only || only.has(step))) await scheduleTimer(tx, deps.jobs, now, { questionId: question.id, step, generation: row!.generation, dueAt });
 }
 
 /** Stops the clocks (waiting on the asker): every scheduled step goes stale until they are scheduled again. */
 export async function pauseClocks(tx: Tx, questionId: string, now: Date): Promise<void> {
   await tx.update(questions).set({ clockPausedAt: now, slaGeneration: sql`${questions.slaGeneration} + 1` }).where(eq(questions.id, questionId));
 }
+
+/**
+ * The asker replied to a question waiting on them: the clocks go on. Each step
+ * not yet due when they stopped is scheduled again, moved on by `shift` (the
+ * paused time, counted on the policy's calendar); what was already due then
+ * stays as it was.
+ */
+export async function resumeClocks(
+  tx: Tx,
+  deps: { jobs: Jobs; clock: Clock },
+  q: { id: string; firstRepliedAt: Date | null; clockPausedAt: Date | null; slaGeneration: number; firstReplyDueAt: Date | null; resolveDueAt: Date | null },
+  shift: (due: Date) => Date,
+): Promise<void> {
+  const pausedAt = q.clockPausedAt;
+  if (!pausedAt) return;
+  const before = await tx
+    .select()
+    .from(slaTimers)
+    .where(and(eq(slaTimers.questionId, q.id), eq(slaTimers.generation, q.slaGeneration - 1), ne(slaTimers.step, 'arrival_breach')));
+  const pending = new Set(before.filter((x) => x.dueAt > pausedAt).map((x) => x.step));
+  const at = (step: SlaStep) => before.find((x) => x.step === step)?.dueAt ?? null;
+  const moved = (d: Date | null) => (d && d > pausedAt ? shift(d) : d);
+  await scheduleClocks(
+    tx,
+    deps,
+    q,
+    { firstReplyWarnAt: moved(at('first_reply_warn')), firstReplyDueAt: moved(q.firstReplyDueAt), resolveWarnAt: moved(at('resolve_warn')), resolveDueAt: moved(q.resolveDueAt) },
+    pending,
+  );
+}
+
+/** Due times moved on by the whole paused time (the 7×24 calendar). */
+export const shiftByPause = (pausedAt: Date, resumedAt: Date) => (due: Date) => new Date(due.getTime() + (resumedAt.getTime() - pausedAt.getTime()));
 
 /** "需要上门": someone must be on site within `minutes`; if the service record has no arrival by then, managers and experts hear of it. */
 export async function startArrivalClock(tx: Tx, deps: { jobs: Jobs; clock: Clock }, questionId: string, minutes: number): Promise<Date> {

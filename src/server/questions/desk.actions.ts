@@ -3,6 +3,7 @@ import type { AuthUser } from '../auth/auth.sessions.ts';
 import { createValidationError } from '../shared/errors.ts';
 import { asString } from '../shared/forms.ts';
 import { addNote, assignQuestion, classifyQuestion, claimQuestion, mergeQuestion, replyToQuestion, setQuestionStatus } from './desk.usecases.ts';
+import { escalateByHand, raiseCaseTeam, requestOnSite } from '../escalation/escalation.desk.ts';
 import type { PendingUpload } from '../uploads/uploads.pending.ts';
 import { checkAttachments, type AttachmentBatch, type AttachmentSettings } from './attachments.usecases.ts';
 import { createStaleVersionError } from './questions.errors.ts';
@@ -10,7 +11,7 @@ import type { QuestionRow } from './questions.queries.ts';
 import type { ChangeDeps } from './questions.workflow.ts';
 
 /** What a successful desk action reports after the redirect (`?done=`). */
-export const deskDoneCodes = ['claimed', 'assigned', 'replied', 'noted', 'resolved', 'closed', 'reopened', 'merged', 'classified'] as const;
+export const deskDoneCodes = ['claimed', 'assigned', 'replied', 'noted', 'resolved', 'closed', 'reopened', 'merged', 'classified', 'escalated', 'onsite', 'caseteam'] as const;
 export type DeskDone = (typeof deskDoneCodes)[number];
 
 /** The zh-CN notice for a `?done=` code; null for none or an unknown one (never text from the URL). */
@@ -57,7 +58,7 @@ export async function performDeskAction({
       await assignQuestion({ ...d, assigneeId: field('assigneeId') });
       return 'assigned';
     case 'reply':
-      await replyToQuestion({ ...d, body: field('body'), attachments: await files() });
+      await replyToQuestion({ ...d, body: field('body'), attachments: await files(), waitForAsker: field('waitForAsker') === '1' });
       return 'replied';
     case 'note':
       await addNote({ ...d, body: field('body'), attachments: await files() });
@@ -69,6 +70,15 @@ export async function performDeskAction({
     case 'classify':
       await classifyQuestion({ ...d, kind: field('kind'), severity: field('severity') });
       return 'classified';
+    case 'escalate':
+      await escalateByHand({ ...d, tier: field('tier'), reason: field('reason') });
+      return 'escalated';
+    case 'onsite':
+      await requestOnSite(d);
+      return 'onsite';
+    case 'caseteam':
+      await raiseCaseTeam({ ...d, reason: field('reason') });
+      return 'caseteam';
     case 'merge':
       await mergeQuestion({ ...d, intoNumber: field('intoNumber') });
       return 'merged';

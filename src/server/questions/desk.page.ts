@@ -1,9 +1,10 @@
 import { and, arrayOverlaps, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { questionKinds, questionStatuses, questions, severities, users } from '../../../db/schema/index.ts';
+import { questionKinds, questionStatuses, questions, severities, slaSettings, users } from '../../../db/schema/index.ts';
 import { t } from '../../i18n/t.ts';
 import { isUuid } from '../shared/ids.ts';
 import { pageParam } from '../shared/paging.ts';
+import { participantsOf } from '../roster/routing.ts';
 import { attachmentsOf, byEvent } from './attachments.usecases.ts';
 import { deskQueues, questionPeople, timeline, unitHistory, type DeskFilters, type DeskQueue, type QuestionRow } from './questions.queries.ts';
 
@@ -77,6 +78,10 @@ export async function deskQuestionView({ db, question }: { db: Db; question: Que
   const people = await questionPeople({ db, question });
   const entries = await timeline({ db, questionId: question.id, withInternal: true });
   const files = byEvent(await attachmentsOf({ db, questionId: question.id, withInternal: true }));
+  const [participants, [settings]] = await Promise.all([
+    participantsOf(db, question.id),
+    db.select({ arrivalMinutes: slaSettings.arrivalMinutes }).from(slaSettings).where(eq(slaSettings.id, 1)),
+  ]);
   const history = (await unitHistory({ db, question })).filter((h) => h.id !== question.id);
   const [account] = question.askerId ? await db.select({ name: users.name, email: users.email }).from(users).where(eq(users.id, question.askerId)) : [];
   const [mergedInto] = question.mergedIntoId ? await db.select({ number: questions.number, title: questions.title }).from(questions).where(eq(questions.id, question.mergedIntoId)) : [];
@@ -84,6 +89,8 @@ export async function deskQuestionView({ db, question }: { db: Db; question: Que
     ...people,
     entries,
     files,
+    participants,
+    arrivalMinutes: settings?.arrivalMinutes ?? 120,
     history,
     historyScope: question.unitId ? ('unit' as const) : ('asker' as const),
     account: account ?? null,

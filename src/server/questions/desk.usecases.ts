@@ -11,6 +11,7 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
+import { pauseClocks } from '../escalation/escalation.usecases.ts';
 import { addEvent, changeQuestion, mailQuestion, type ChangeDeps } from './questions.workflow.ts';
 
 /** An engineer's action on a question they have open at `version`. */
@@ -54,16 +55,24 @@ export async function assignQuestion(d: DeskAction & { assigneeId: string }) {
  * first reply also takes the question if nobody had it, and stamps the time
  * the first-reply clock measures.
  */
-export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; waitForAsker?: boolean }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   if (d.question.status === 'closed' || d.question.mergedIntoId) throw createQuestionStateError();
+  // "需要用户补充信息": 等待用户补充, and the clocks stop until the asker replies.
+  const waiting = Boolean(d.waitForAsker) && d.question.status !== 'resolved';
   const now = d.clock.now();
   return changeQuestion(d, {
     question: d.question,
     version: d.version,
+    alongside: waiting && !d.question.clockPausedAt
+      ? async (tx, at) => {
+          await pauseClocks(tx, d.question.id, at);
+          await addEvent(tx, at, d.question.id, { kind: 'clock_paused', actorId: d.actor.id });
+        }
+      : undefined,
     set: {
-      status: d.question.status === 'resolved' ? 'resolved' : 'answered',
+      status: waiting ? 'waiting' : d.question.status === 'resolved' ? 'resolved' : 'answered',
       assigneeId: d.question.assigneeId ?? d.actor.id,
       firstRepliedAt: d.question.firstRepliedAt ?? now,
     },

@@ -7,7 +7,7 @@ import { can, type Actor } from '../auth/auth.policy.ts';
 export type QuestionRow = typeof questions.$inferSelect;
 export const PAGE_SIZE = 20;
 
-export const OPEN_STATUSES: QuestionStatus[] = ['new', 'assigned', 'answered', 'reopened'];
+export const OPEN_STATUSES: QuestionStatus[] = ['new', 'assigned', 'answered', 'reopened', 'waiting'];
 
 /** The question a private tracking link points to; null for an unknown or malformed token. */
 export async function findQuestionByToken({ db, token }: { db: Db; token: string }): Promise<QuestionRow | null> {

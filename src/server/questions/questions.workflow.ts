@@ -1,4 +1,5 @@
 import { and, asc, eq, sql } from 'drizzle-orm';
+import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../../db/client.ts';
 import { questionEvents, questions, type QuestionEventKind } from '../../../db/schema/index.ts';
 import type { Jobs } from '../jobs/jobs.ts';
@@ -19,6 +20,8 @@ export interface ChangeDeps {
   jobs: Jobs;
   mailFrom: string;
   baseUrl: string;
+  /** APP_TIME_ZONE: the duty roster and the clocks count in it. */
+  timeZone: string;
 }
 
 export interface ChangeEvent {
@@ -50,7 +53,7 @@ export async function changeQuestion(
   }: {
     question: QuestionRow;
     version: number;
-    set?: Partial<typeof questions.$inferInsert>;
+    set?: PgUpdateSetSource<typeof questions>;
     event: ChangeEvent;
     mails?: (q: QuestionRow, ctx: { trackingUrl: string; eventId: string }) => MailInput[];
     /** More writes that belong to the same change (another question's timeline). */
@@ -75,7 +78,9 @@ export async function changeQuestion(
     for (const mail of mails(updated, { trackingUrl: trackingUrlFor(deps.baseUrl, updated.trackingToken), eventId }))
       await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
     if (followers) await mailFollowers(tx, deps, updated, followers);
-    return { question: updated, eventId };
+    // What the extra writes changed (clocks, due times) belongs in the row handed back.
+    const [fresh] = alongside ? await tx.select().from(questions).where(eq(questions.id, updated.id)) : [updated];
+    return { question: fresh ?? updated, eventId };
   }));
 }
 

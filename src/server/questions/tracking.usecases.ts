@@ -9,7 +9,8 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { lowRatingMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
-import { changeQuestion, type ChangeDeps } from './questions.workflow.ts';
+import { resumeClocks, shiftByPause } from '../escalation/escalation.usecases.ts';
+import { addEvent, changeQuestion, type ChangeDeps } from './questions.workflow.ts';
 
 /**
  * What the asker does on the tracking page: add a follow-up, confirm the
@@ -49,6 +50,13 @@ export async function addFollowUp(d: AskerAction & { body: unknown; attachments?
     set: { status: d.question.assigneeId ? 'assigned' : d.question.status === 'reopened' ? 'reopened' : 'new' },
     event: { kind: 'followup', ...asAsker(d.question), body: body.data || null },
     attachments: d.attachments,
+    // The asker answered what they were asked: the clocks go on, moved by the time they waited.
+    alongside: d.question.clockPausedAt
+      ? async (tx, at) => {
+          await resumeClocks(tx, d, d.question, shiftByPause(d.question.clockPausedAt!, at));
+          await addEvent(tx, at, d.question.id, { kind: 'clock_resumed', ...asAsker(d.question) });
+        }
+      : undefined,
   });
 }
 

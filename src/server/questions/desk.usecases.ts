@@ -11,7 +11,7 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
-import { addEvent, changeQuestion, mailQuestion, type ChangeDeps } from './questions.workflow.ts';
+import { addEvent, changeQuestion, mailQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
 /** An engineer's action on a question they have open at `version`. */
 type DeskAction = ChangeDeps & { actor: AuthUser; question: QuestionRow; version: number };
@@ -54,7 +54,7 @@ export async function assignQuestion(d: DeskAction & { assigneeId: string }) {
  * first reply also takes the question if nobody had it, and stamps the time
  * the first-reply clock measures.
  */
-export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; received?: Received }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   if (d.question.status === 'closed' || d.question.mergedIntoId) throw createQuestionStateError();
@@ -67,24 +67,26 @@ export async function replyToQuestion(d: DeskAction & { body: unknown; attachmen
       assigneeId: d.question.assigneeId ?? d.actor.id,
       firstRepliedAt: d.question.firstRepliedAt ?? now,
     },
-    event: { kind: 'replied', actorId: d.actor.id, body: body.data },
+    event: { kind: 'replied', actorId: d.actor.id, body: body.data, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
+    alongside: d.received?.record,
     followers: { update: `${d.actor.name} 回复：`, markdown: absoluteLinks(body.data, d.baseUrl) },
     mails: (q, { trackingUrl }) => [
-      replyMail(mailQuestion(q), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl, files: d.attachments?.checked.map((a) => a.file.name) }),
+      replyMail(mailQuestion(q, d.replyAddress), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl, files: d.attachments?.checked.map((a) => a.file.name) }),
     ],
   });
 }
 
 /** An internal note: on the timeline for engineers only, never shown or mailed to the asker. */
-export async function addNote(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function addNote(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; received?: Received }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   return changeQuestion(d, {
     question: d.question,
     version: d.version,
-    event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data },
+    event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
+    alongside: d.received?.record,
   });
 }
 
@@ -122,7 +124,7 @@ export async function setQuestionStatus(d: DeskAction & { status: unknown }) {
     event: { kind: to === 'reopened' ? 'reopened' : to === 'resolved' ? 'resolved' : 'status_changed', actorId: d.actor.id, data: { from, to } },
     followers: { update: `当前状态：${t(`question.status.${to}`)}。` },
     mails: (q, { trackingUrl }) =>
-      to === 'resolved' ? [resolvedMail(mailQuestion(q), { trackingUrl })] : [statusMail(mailQuestion(q), { status: t(`question.status.${to}`), trackingUrl })],
+      to === 'resolved' ? [resolvedMail(mailQuestion(q, d.replyAddress), { trackingUrl })] : [statusMail(mailQuestion(q, d.replyAddress), { status: t(`question.status.${to}`), trackingUrl })],
   });
 }
 
@@ -141,7 +143,7 @@ export async function mergeQuestion(d: DeskAction & { intoNumber: string }) {
     version: d.version,
     set: { status: 'closed', closedAt: now, mergedIntoId: into.id },
     event: { kind: 'merged', actorId: d.actor.id, data: { into: into.number } },
-    mails: (q, { trackingUrl }) => [mergedMail(mailQuestion(q), { into, trackingUrl })],
+    mails: (q, { trackingUrl }) => [mergedMail(mailQuestion(q, d.replyAddress), { into, trackingUrl })],
     alongside: (tx, at) => addEvent(tx, at, into.id, { kind: 'merged', actorId: d.actor.id, internal: true, data: { from: d.question.number } }).then(() => {}),
   });
   return result;

@@ -9,7 +9,7 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { lowRatingMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
-import { changeQuestion, type ChangeDeps } from './questions.workflow.ts';
+import { changeQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
 /**
  * What the asker does on the tracking page: add a follow-up, confirm the
@@ -33,7 +33,7 @@ const asAsker = (q: QuestionRow) => (q.askerId ? { actorId: q.askerId } : { acto
  * asking are added this way): back on the engineer's desk (处理中, or 等待受理
  * when nobody has it).
  */
-export async function addFollowUp(d: AskerAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function addFollowUp(d: AskerAction & { body: unknown; attachments?: AttachmentBatch; received?: Received }) {
   const withFiles = (d.attachments?.checked.length ?? 0) > 0;
   const body = z
     .string()
@@ -47,8 +47,9 @@ export async function addFollowUp(d: AskerAction & { body: unknown; attachments?
     question: d.question,
     version: d.version,
     set: { status: d.question.assigneeId ? 'assigned' : d.question.status === 'reopened' ? 'reopened' : 'new' },
-    event: { kind: 'followup', ...asAsker(d.question), body: body.data || null },
+    event: { kind: 'followup', ...asAsker(d.question), body: body.data || null, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
+    alongside: d.received?.record,
   });
 }
 

@@ -14,6 +14,9 @@ import { startSearch, type SearchService } from '../search/search.client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { linkBase } from '../http/public-url.ts';
+import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/inbound.address.ts';
+import { inboundDeps } from '../inbound/inbound.context.ts';
+import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
 import { acquireDataDirLock } from './lock.ts';
 import { restrictDataPermissions, tightenTree } from './permissions.ts';
 
@@ -32,6 +35,10 @@ export interface Runtime {
   startedAt: Date;
   /** Where links in mail point: PUBLIC_URL, else the address fixed at start (never a request's Host). */
   publicBase: string;
+  /** Each question's signed Reply-To address, when mail is received (INBOUND_SMTP_PORT); else undefined. */
+  replyAddress?: ReplyAddress;
+  /** The inbound SMTP server, in a process that works jobs when INBOUND_SMTP_PORT is set. */
+  inbound?: InboundServer;
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
 }
@@ -126,7 +133,21 @@ export async function bootRuntime({
       maxHours: config.sessionMaxHours,
     });
     const publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
-    return { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, releaseLock };
+    const addressing = replyAddressing(config);
+    const replyAddress: ReplyAddress | undefined = addressing && ((q) => replyAddressFor(addressing, q));
+    const rt: Runtime = { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, replyAddress, releaseLock };
+    // Mail is received where jobs are worked (the server), never in a CLI that only enqueues.
+    if (work && addressing && config.inboundSmtpPort !== undefined) {
+      rt.inbound = await startInboundServer({
+        deps: () => inboundDeps(rt, addressing),
+        host: config.inboundSmtpHost,
+        port: config.inboundSmtpPort,
+        maxBytes: config.inboundMaxMb * 1024 * 1024,
+        log,
+      });
+      undo.push(() => rt.inbound?.close());
+    }
+    return rt;
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;
@@ -136,6 +157,7 @@ export async function bootRuntime({
 /** Stops everything `bootRuntime` started, in reverse order. */
 export async function shutdownRuntime(rt: Runtime): Promise<void> {
   const steps: [string, () => Promise<void> | void][] = [
+    ['inbound', () => rt.inbound?.close()],
     ['jobs', () => rt.jobs.stop()],
     ['mail', () => rt.mail.close()],
     ['content', () => rt.content.stop()],

@@ -63,7 +63,7 @@ const rejectedReason = (e: AppError) => (e.fields ? `${e.code}: ${Object.values(
 export async function addToQuestion(deps: InboundDeps, mail: ReadMail, question: QuestionRow, recordAs: RecordAs): Promise<Routed> {
   const sender = await senderOf(deps, question, mail);
   const fromAsker = sender.kind === 'asker';
-  const files = await receiveMailFiles(mail.files, deps.attachments, { already: fromAsker ? await askerAttachmentCount(deps.db, question.id) : 0, fromAsker });
+  const files = await receiveMailFiles(mail.files, deps.attachmentSettings, { already: fromAsker ? await askerAttachmentCount(deps.db, question.id) : 0, fromAsker });
   const outcome = OUTCOME[sender.kind];
   try {
     const text = mail.text.slice(0, BODY_MAX);
@@ -117,7 +117,7 @@ export function titleFrom(subject: string, text: string): string {
  */
 export async function askByMail(deps: InboundDeps, mail: ReadMail, { idempotencyKey }: { idempotencyKey: string | null }): Promise<Routed> {
   const user = await activeUserByEmail(deps.db, mail.from);
-  const files = await receiveMailFiles(mail.files, deps.attachments, { already: 0, fromAsker: true });
+  const files = await receiveMailFiles(mail.files, deps.attachmentSettings, { already: 0, fromAsker: true });
   const text = mail.text.slice(0, BODY_MAX);
   const input = {
     kind: 'consult',
@@ -134,7 +134,7 @@ export async function askByMail(deps: InboundDeps, mail: ReadMail, { idempotency
       channel: 'email',
       clientIp: null,
       idempotencyKey,
-      attachments: files.batch ? { upload: { files: files.batch.checked.map((c) => c.file), problems: [] }, settings: deps.attachments } : undefined,
+      attachments: files.batch ? { upload: { files: files.batch.checked.map((c) => c.file), problems: [] }, settings: deps.attachmentSettings } : undefined,
     });
     if (replayed) return { outcome: 'duplicate', questionId: question.id, reason: null, recorded: false, replayed: true };
     const row = await questionById(deps.db, question.id);

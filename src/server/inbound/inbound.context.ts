@@ -13,7 +13,7 @@ export function inboundDeps(runtime: Runtime, addressing: ReplyAddressing): Inbo
     newAddress: config.inboundNewAddress,
     ourAddress: addressOf(config.mailFrom),
     reopenDays: config.reopenDays,
-    attachments: attachmentSettings({ runtime }),
+    attachmentSettings: attachmentSettings({ runtime }),
     log: runtime.log,
   };
 }

@@ -28,7 +28,7 @@ export interface InboundDeps extends QuestionDeps {
   /** The address part of MAIL_FROM: mail from it is our own, come back. */
   ourAddress: string;
   reopenDays: number;
-  attachments: AttachmentSettings;
+  attachmentSettings: AttachmentSettings;
   log: Logger;
 }
 

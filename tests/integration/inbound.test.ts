@@ -3,7 +3,7 @@ import nodemailer, { type SendMailOptions, type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { inboundMessages, mailOutbox, questionAttachments, questionEvents, questions, users, type Role } from '../../db/schema/index.ts';
 import type { AuthUser } from '../../src/server/auth/auth.sessions.ts';
-import { replyAddressFor } from '../../src/server/inbound/inbound.address.ts';
+import { replyAddressFor, replyAddressing } from '../../src/server/inbound/inbound.address.ts';
 import { startInboundServer, type InboundServer } from '../../src/server/inbound/inbound.server.ts';
 import type { InboundDeps } from '../../src/server/inbound/inbound.usecases.ts';
 import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
@@ -13,7 +13,8 @@ import { createQuestion } from '../../src/server/questions/questions.usecases.ts
 import { createFixedClock } from '../../src/server/shared/clock.ts';
 import { newId } from '../../src/server/shared/ids.ts';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts';
-import { silentLog } from '../helpers/runtime.ts';
+import { bootRuntime, shutdownRuntime } from '../../src/server/runtime/runtime.ts';
+import { silentLog, testConfig } from '../helpers/runtime.ts';
 import { gb } from '../helpers/gb18030.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -339,5 +340,23 @@ describe('what a reply says', () => {
     const q = await askedAndTaken();
     expect((await send({ from: 'zhangsan@unit.gov.cn', to: replyTo(q), subject: '回复：如何导出', messageId: newMessageId(), ...content })).code).toBe(250);
     expect(await lastEvent(q.id)).toMatchObject({ kind: 'followup', body: answer });
+  });
+});
+
+describe('the runtime', () => {
+  it('receives mail only when INBOUND_SMTP_PORT is set, and stops at shutdown', async () => {
+    expect(replyAddressing(testConfig())).toBeUndefined();
+    const config = testConfig({ INBOUND_SMTP_PORT: '0', INBOUND_SMTP_HOST: '127.0.0.1', INBOUND_MAIL_DOMAIN: 'dayi.example.cn', ...(t.url ? { DATABASE_URL: t.url } : {}) });
+    const rt = await bootRuntime({ config, log: silentLog, clock });
+    const client = nodemailer.createTransport({ host: '127.0.0.1', port: rt.inbound!.port, secure: false, ignoreTLS: true });
+    try {
+      expect(rt.replyAddress!({ id: newId(), number: '20261125-0001' })).toMatch(/^reply\+20261125-0001-[a-z2-7]{16}@dayi\.example\.cn$/);
+      await expect(client.sendMail({ from: 'a@unit.gov.cn', to: 'nobody@dayi.example.cn', text: 'x' })).rejects.toMatchObject({ responseCode: 550 });
+    } finally {
+      client.close();
+      await shutdownRuntime(rt);
+    }
+    const after = nodemailer.createTransport({ host: '127.0.0.1', port: rt.inbound!.port, secure: false, ignoreTLS: true, connectionTimeout: 2000 });
+    await expect(after.sendMail({ from: 'a@unit.gov.cn', to: 'nobody@dayi.example.cn', text: 'x' })).rejects.toMatchObject({ code: 'ESOCKET' });
   });
 });

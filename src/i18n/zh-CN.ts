@@ -697,6 +697,7 @@ export const zhCN = {
   'question.event.on_site_requested': '标记为需要上门',
   'question.event.case_team': '提升为专案处理',
   'question.event.email_received': '通过邮件发来内容',
+  'question.event.viaEmail': '（通过邮件）',
   'question.event.mergedFrom': '问题 {number} 已合并到本问题',
   'question.event.complained': '提出了投诉',
   'question.event.complaint_answered': '答复了投诉',

@@ -134,7 +134,7 @@ export const configKeys = {
   },
   sessionSecret: {
     env: 'SESSION_SECRET',
-    doc: 'Secret for signed tokens (reply-by-email addresses, one-time links) that later features sign. Required in production.',
+    doc: 'Secret for signed tokens: the reply-by-email addresses unless `INBOUND_SECRET` is set. Required in production.',
     schema: z.string().min(32, 'must be at least 32 characters').optional(),
     secret: true,
   },
@@ -191,6 +191,39 @@ export const configKeys = {
     doc: 'Sender of outgoing mail.',
     schema: z.string().min(3),
     default: '答疑 Dayi <dayi@localhost>',
+  },
+  inboundSmtpPort: {
+    env: 'INBOUND_SMTP_PORT',
+    doc: 'Port on which Dayi receives mail (reply by e-mail), e.g. `2525` behind the mail relay. Unset: no mail is received and outgoing mail carries no reply address.',
+    schema: z.coerce.number({ error: 'must be a port number (0-65535)' }).int().min(0).max(65535).optional(),
+  },
+  inboundSmtpHost: {
+    env: 'INBOUND_SMTP_HOST',
+    doc: 'Address the inbound SMTP port listens on.',
+    schema: z.string().min(1),
+    default: '0.0.0.0',
+  },
+  inboundMailDomain: {
+    env: 'INBOUND_MAIL_DOMAIN',
+    doc: 'Mail domain of the reply addresses (`reply+<number>-<token>@<domain>`), e.g. `dayi.example.cn`; its MX record (or a relay rule) points at the inbound port. Required with `INBOUND_SMTP_PORT`.',
+    schema: z.string().trim().toLowerCase().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a domain name such as dayi.example.cn').optional(),
+  },
+  inboundNewAddress: {
+    env: 'INBOUND_NEW_ADDRESS',
+    doc: 'A general address (e.g. `help@dayi.example.cn`) whose new mail opens a question (channel 邮件); mail there quoting a question number in its subject is added to that question. Unset: only reply addresses are accepted.',
+    schema: z.string().trim().toLowerCase().pipe(z.email({ error: 'must be an e-mail address' })).optional(),
+  },
+  inboundSecret: {
+    env: 'INBOUND_SECRET',
+    doc: 'Key of the reply addresses\' signatures (32+ characters). Unset: `SESSION_SECRET`; in development without either, one is generated in `DATA_DIR`. Changing it invalidates the reply addresses of mail already sent.',
+    schema: z.string().min(32, 'must be at least 32 characters').optional(),
+    secret: true,
+  },
+  inboundMaxMb: {
+    env: 'INBOUND_MAX_MB',
+    doc: 'The largest mail (in MB, attachments included) the inbound port accepts; larger mail is refused with 552.',
+    schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(1).max(1024),
+    default: '25',
   },
   serviceHotline: {
     env: 'SERVICE_HOTLINE',

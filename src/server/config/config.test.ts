@@ -80,6 +80,17 @@ describe('loadConfig', () => {
       expect(problemsOf({ TRUSTED_PROXIES: bad }).map((p) => p.env)).toEqual(['TRUSTED_PROXIES']);
   });
 
+  it('receives mail only with a port and a domain for the reply addresses', () => {
+    expect(loadConfig({}, { cwd: '/srv/dayi' }).inboundSmtpPort).toBeUndefined();
+    expect(problemsOf({ INBOUND_SMTP_PORT: '2525' }).map((p) => p.env)).toEqual(['INBOUND_MAIL_DOMAIN']);
+    expect(problemsOf({ INBOUND_NEW_ADDRESS: 'help@dayi.example.cn' }).map((p) => p.env)).toEqual(['INBOUND_NEW_ADDRESS']);
+    const c = loadConfig({ INBOUND_SMTP_PORT: '2525', INBOUND_MAIL_DOMAIN: 'Dayi.Example.CN', INBOUND_NEW_ADDRESS: 'Help@dayi.example.cn' }, { cwd: '/srv/dayi' });
+    expect(c).toMatchObject({ inboundSmtpPort: 2525, inboundSmtpHost: '0.0.0.0', inboundMailDomain: 'dayi.example.cn', inboundNewAddress: 'help@dayi.example.cn', inboundMaxMb: 25 });
+    const bad = problemsOf({ INBOUND_SMTP_PORT: '2525', INBOUND_MAIL_DOMAIN: 'not a domain', INBOUND_SECRET: 'short-hunter2' });
+    expect(bad.map((p) => p.env).sort()).toEqual(['INBOUND_MAIL_DOMAIN', 'INBOUND_SECRET']);
+    expect(JSON.stringify(bad)).not.toContain('hunter2');
+  });
+
   it('refuses unsafe defaults in production', () => {
     const problems = problemsOf({ NODE_ENV: 'production', MEILI_URL: 'http://search:7700' });
     expect(problems.map((p) => p.env).sort()).toEqual(['DATABASE_URL', 'MEILI_MASTER_KEY', 'SESSION_SECRET']);

@@ -51,6 +51,10 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() } = {})
 
   if (c.trustProxy && !c.publicUrl)
     problems.push({ env: 'TRUST_PROXY', message: 'needs PUBLIC_URL: forwarded headers are believed only for that address' });
+  if (c.inboundSmtpPort !== undefined && !c.inboundMailDomain)
+    problems.push({ env: 'INBOUND_MAIL_DOMAIN', message: 'required with INBOUND_SMTP_PORT: the domain of the reply addresses' });
+  if (c.inboundNewAddress && c.inboundSmtpPort === undefined)
+    problems.push({ env: 'INBOUND_NEW_ADDRESS', message: 'needs INBOUND_SMTP_PORT: mail is received only on that port' });
   if (c.nodeEnv === 'production') {
     if (c.meiliUrl && !c.meiliMasterKey)
       problems.push({ env: 'MEILI_MASTER_KEY', message: 'required in production when MEILI_URL is set' });

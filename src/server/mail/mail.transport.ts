@@ -6,6 +6,8 @@ import type { Config } from '../config/config.ts';
 export interface OutgoingMail {
   /** Used for the kept-file name; the outbox row id. */
   id: string;
+  /** The template name (outbox `kind`), sent as `X-Dayi` so our own mail coming back is recognised as a loop. */
+  kind?: string;
   from: string;
   to: string[];
   subject: string;
@@ -31,7 +33,8 @@ function toNodemailer(mail: OutgoingMail) {
     text: mail.text,
     html: mail.html ?? undefined,
     messageId: mail.messageId,
-    headers: mail.headers ?? undefined,
+    // RFC 3834: out-of-office responders do not answer generated mail; X-Dayi marks ours if it comes back anyway.
+    headers: { 'Auto-Submitted': 'auto-generated', 'X-Dayi': mail.kind ?? 'mail', ...mail.headers },
   };
 }
 

@@ -102,7 +102,7 @@ export async function answerComplaint(d: ChangeDeps & { actor: Actor; complaintI
     }
     const [q] = await tx.select().from(questions).where(eq(questions.id, complaint.questionId));
     await addEvent(tx, now, q!.id, { kind: 'complaint_answered', actorId: d.actor.id, body: answer.data, data: { complaintId: complaint.id } });
-    const mail = complaintAnsweredMail(mailQuestion(q!), { answer: answer.data, trackingUrl: trackingUrlFor(d.baseUrl, q!.trackingToken) });
+    const mail = complaintAnsweredMail(mailQuestion(q!, d.replyAddress), { answer: answer.data, trackingUrl: trackingUrlFor(d.baseUrl, q!.trackingToken) });
     await queueMail({ tx, jobs: d.jobs, clock, from: d.mailFrom, mail });
     return { complaint };
   });

@@ -12,7 +12,7 @@ import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from '
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
 import { pauseClocks } from '../escalation/escalation.usecases.ts';
-import { addEvent, changeQuestion, mailQuestion, type ChangeDeps } from './questions.workflow.ts';
+import { addEvent, changeQuestion, mailQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
 /** An engineer's action on a question they have open at `version`. */
 type DeskAction = ChangeDeps & { actor: AuthUser; question: QuestionRow; version: number };
@@ -55,7 +55,7 @@ export async function assignQuestion(d: DeskAction & { assigneeId: string }) {
  * first reply also takes the question if nobody had it, and stamps the time
  * the first-reply clock measures.
  */
-export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; waitForAsker?: boolean }) {
+export async function replyToQuestion(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; waitForAsker?: boolean; received?: Received }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   if (d.question.status === 'closed' || d.question.mergedIntoId) throw createQuestionStateError();
@@ -65,35 +65,37 @@ export async function replyToQuestion(d: DeskAction & { body: unknown; attachmen
   return changeQuestion(d, {
     question: d.question,
     version: d.version,
-    alongside: waiting && !d.question.clockPausedAt
-      ? async (tx, at) => {
-          await pauseClocks(tx, d.question.id, at);
-          await addEvent(tx, at, d.question.id, { kind: 'clock_paused', actorId: d.actor.id });
-        }
-      : undefined,
+    alongside: async (tx, at) => {
+      if (waiting && !d.question.clockPausedAt) {
+        await pauseClocks(tx, d.question.id, at);
+        await addEvent(tx, at, d.question.id, { kind: 'clock_paused', actorId: d.actor.id });
+      }
+      await d.received?.record(tx, at);
+    },
     set: {
       status: waiting ? 'waiting' : d.question.status === 'resolved' ? 'resolved' : 'answered',
       assigneeId: d.question.assigneeId ?? d.actor.id,
       firstRepliedAt: d.question.firstRepliedAt ?? now,
     },
-    event: { kind: 'replied', actorId: d.actor.id, body: body.data },
+    event: { kind: 'replied', actorId: d.actor.id, body: body.data, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
     followers: { update: `${d.actor.name} 回复：`, markdown: absoluteLinks(body.data, d.baseUrl) },
     mails: (q, { trackingUrl }) => [
-      replyMail(mailQuestion(q), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl, files: d.attachments?.checked.map((a) => a.file.name) }),
+      replyMail(mailQuestion(q, d.replyAddress), { engineer: d.actor.name, body: absoluteLinks(body.data, d.baseUrl), trackingUrl, files: d.attachments?.checked.map((a) => a.file.name) }),
     ],
   });
 }
 
 /** An internal note: on the timeline for engineers only, never shown or mailed to the asker. */
-export async function addNote(d: DeskAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function addNote(d: DeskAction & { body: unknown; attachments?: AttachmentBatch; received?: Received }) {
   const body = bodySchema.safeParse(d.body);
   if (!body.success) throw createValidationError({ body: body.error.issues[0]!.message });
   return changeQuestion(d, {
     question: d.question,
     version: d.version,
-    event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data },
+    event: { kind: 'note', actorId: d.actor.id, internal: true, body: body.data, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
+    alongside: d.received?.record,
   });
 }
 
@@ -131,7 +133,7 @@ export async function setQuestionStatus(d: DeskAction & { status: unknown }) {
     event: { kind: to === 'reopened' ? 'reopened' : to === 'resolved' ? 'resolved' : 'status_changed', actorId: d.actor.id, data: { from, to } },
     followers: { update: `当前状态：${t(`question.status.${to}`)}。` },
     mails: (q, { trackingUrl }) =>
-      to === 'resolved' ? [resolvedMail(mailQuestion(q), { trackingUrl })] : [statusMail(mailQuestion(q), { status: t(`question.status.${to}`), trackingUrl })],
+      to === 'resolved' ? [resolvedMail(mailQuestion(q, d.replyAddress), { trackingUrl })] : [statusMail(mailQuestion(q, d.replyAddress), { status: t(`question.status.${to}`), trackingUrl })],
   });
 }
 
@@ -150,7 +152,7 @@ export async function mergeQuestion(d: DeskAction & { intoNumber: string }) {
     version: d.version,
     set: { status: 'closed', closedAt: now, mergedIntoId: into.id },
     event: { kind: 'merged', actorId: d.actor.id, data: { into: into.number } },
-    mails: (q, { trackingUrl }) => [mergedMail(mailQuestion(q), { into, trackingUrl })],
+    mails: (q, { trackingUrl }) => [mergedMail(mailQuestion(q, d.replyAddress), { into, trackingUrl })],
     alongside: (tx, at) => addEvent(tx, at, into.id, { kind: 'merged', actorId: d.actor.id, internal: true, data: { from: d.question.number } }).then(() => {}),
   });
   return result;

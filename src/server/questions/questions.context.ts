@@ -20,7 +20,15 @@ export function questionDeps({ runtime }: LocalsLike): QuestionDeps {
 
 /** Dependencies of every change to a question (desk and tracking page). */
 export function changeDeps({ runtime }: LocalsLike): ChangeDeps {
-  return { db: runtime.database.db, clock: runtime.clock, jobs: runtime.jobs, mailFrom: runtime.config.mailFrom, baseUrl: runtime.publicBase, timeZone: runtime.config.appTimeZone };
+  return {
+    db: runtime.database.db,
+    clock: runtime.clock,
+    jobs: runtime.jobs,
+    mailFrom: runtime.config.mailFrom,
+    baseUrl: runtime.publicBase,
+    timeZone: runtime.config.appTimeZone,
+    replyAddress: runtime.replyAddress,
+  };
 }
 
 /** Where attachments go and how many and how large they may be (FILES_DIR, ATTACHMENT_MAX_MB, ATTACHMENTS_PER_QUESTION). */

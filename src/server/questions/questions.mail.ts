@@ -9,6 +9,8 @@ export interface MailQuestion {
   contactEmail: string;
   /** The receipt's Message-ID; later mails reply to it so one question is one conversation. */
   threadMessageId: string | null;
+  /** The question's signed reply address when Dayi receives mail (INBOUND_SMTP_PORT); absent, mails carry no Reply-To. */
+  replyTo?: string | null;
 }
 
 const SIGNATURE = '—— 答疑 · 公共信用信息平台帮助中心';
@@ -23,8 +25,13 @@ export const absoluteLinks = (markdown: string, baseUrl: string) =>
 
 export const subjectOf = (q: { number: string; title: string }) => `[答疑 ${q.number}] ${q.title}`;
 
+/** Threading to the receipt, and the reply address: a reply by mail lands on this question. */
 function threading(q: MailQuestion): Record<string, string> | undefined {
-  return q.threadMessageId ? { 'In-Reply-To': q.threadMessageId, References: q.threadMessageId } : undefined;
+  const headers: Record<string, string> = {
+    ...(q.threadMessageId ? { 'In-Reply-To': q.threadMessageId, References: q.threadMessageId } : {}),
+    ...(q.replyTo ? { 'Reply-To': `答疑 <${q.replyTo}>` } : {}),
+  };
+  return Object.keys(headers).length ? headers : undefined;
 }
 
 /** Text and HTML from paragraphs; `markdown` (a reply) is rendered sanitized in HTML and kept as typed in text. */
@@ -44,6 +51,7 @@ export function receiptMail(q: MailQuestion, { trackingUrl }: { trackingUrl: str
     kind: 'question.receipt',
     to: [q.contactEmail],
     subject: subjectOf(q),
+    headers: threading(q),
     ...compose(
       [
         `${q.contactName}，您好：`,

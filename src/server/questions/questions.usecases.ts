@@ -6,6 +6,7 @@ import { idempotencyKeys, questionDeflections, questionEvents, questions, units,
 import { policies, takeAttempt, type LimitPolicy } from '../auth/auth.ratelimit.ts';
 import type { AuthUser } from '../auth/auth.sessions.ts';
 import { newToken } from '../auth/auth.tokens.ts';
+import type { ReplyAddress } from '../inbound/inbound.address.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { messageIdFor, queueMail } from '../mail/mail.outbox.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -35,6 +36,8 @@ export interface QuestionDeps {
   askAnonymous: boolean;
   /** DUTY_FALLBACK_EMAIL: alerted with the admins when nobody is on duty. */
   dutyFallbackEmail: string | null;
+  /** The receipt's Reply-To, when Dayi receives mail (INBOUND_SMTP_PORT). */
+  replyAddress?: ReplyAddress;
 }
 
 export interface CreatedQuestion {
@@ -208,7 +211,10 @@ async function insertQuestion(
     createdAt: now,
   });
   if (files) await saveAttachments(tx, files.batch, files.placed, { questionId: id, eventId, internal: false, now });
-  const mail = receiptMail({ number, title: input.title, contactName: contact.contactName, contactEmail: input.email, threadMessageId: null }, { trackingUrl });
+  const mail = receiptMail(
+    { number, title: input.title, contactName: contact.contactName, contactEmail: input.email, threadMessageId: null, replyTo: deps.replyAddress?.({ id, number }) ?? null },
+    { trackingUrl },
+  );
   await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail, id: receiptId });
   return { id, number, trackingUrl };
 }

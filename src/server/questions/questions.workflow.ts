@@ -2,6 +2,7 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { PgUpdateSetSource } from 'drizzle-orm/pg-core';
 import type { Db, Tx } from '../../../db/client.ts';
 import { questionEvents, questions, type QuestionEventKind } from '../../../db/schema/index.ts';
+import type { ReplyAddress } from '../inbound/inbound.address.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import { queueMail, type MailInput } from '../mail/mail.outbox.ts';
 import type { Clock } from '../shared/clock.ts';
@@ -22,6 +23,8 @@ export interface ChangeDeps {
   baseUrl: string;
   /** APP_TIME_ZONE: the duty roster and the clocks count in it. */
   timeZone: string;
+  /** The Reply-To of mails about a question, when Dayi receives mail (INBOUND_SMTP_PORT). */
+  replyAddress?: ReplyAddress;
 }
 
 export interface ChangeEvent {
@@ -84,6 +87,16 @@ export async function changeQuestion(
   }));
 }
 
+/**
+ * A message that reached Dayi another way than the web page (a reply by
+ * e-mail): its event says so (`data.channel`), and `record` writes the
+ * receiving side's row in the same transaction as the change.
+ */
+export interface Received {
+  channel: 'email';
+  record: (tx: Tx, now: Date) => Promise<void>;
+}
+
 /** What the askers of merged duplicates are told about a change of the question they follow. */
 export interface FollowerNews {
   update: string;
@@ -98,7 +111,7 @@ async function mailFollowers(tx: Tx, deps: ChangeDeps, kept: QuestionRow, news: 
   for (const dup of dups) {
     if (told.has(dup.contactEmail)) continue;
     told.add(dup.contactEmail);
-    const mail = followerMail(mailQuestion(dup), { kept, ...news, trackingUrl: trackingUrlFor(deps.baseUrl, dup.trackingToken) });
+    const mail = followerMail(mailQuestion(dup, deps.replyAddress), { kept, ...news, trackingUrl: trackingUrlFor(deps.baseUrl, dup.trackingToken) });
     await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail });
   }
 }
@@ -119,11 +132,12 @@ export async function addEvent(tx: Db | Tx, at: Date, questionId: string, e: Cha
   return id;
 }
 
-/** The fields the mail templates read. */
-export const mailQuestion = (q: QuestionRow): MailQuestion => ({
+/** The fields the mail templates read; with `replyAddress` (mail is received), the question's reply address too. */
+export const mailQuestion = (q: QuestionRow, replyAddress?: ReplyAddress): MailQuestion => ({
   number: q.number,
   title: q.title,
   contactName: q.contactName,
   contactEmail: q.contactEmail,
   threadMessageId: q.threadMessageId,
+  replyTo: replyAddress?.(q) ?? null,
 });

@@ -10,7 +10,7 @@ import { lowRatingMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
 import { resumeClocks, shiftByPause } from '../escalation/escalation.usecases.ts';
-import { addEvent, changeQuestion, type ChangeDeps } from './questions.workflow.ts';
+import { addEvent, changeQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
 /**
  * What the asker does on the tracking page: add a follow-up, confirm the
@@ -34,7 +34,7 @@ const asAsker = (q: QuestionRow) => (q.askerId ? { actorId: q.askerId } : { acto
  * asking are added this way): back on the engineer's desk (处理中, or 等待受理
  * when nobody has it).
  */
-export async function addFollowUp(d: AskerAction & { body: unknown; attachments?: AttachmentBatch }) {
+export async function addFollowUp(d: AskerAction & { body: unknown; attachments?: AttachmentBatch; received?: Received }) {
   const withFiles = (d.attachments?.checked.length ?? 0) > 0;
   const body = z
     .string()
@@ -48,15 +48,19 @@ export async function addFollowUp(d: AskerAction & { body: unknown; attachments?
     question: d.question,
     version: d.version,
     set: { status: d.question.assigneeId ? 'assigned' : d.question.status === 'reopened' ? 'reopened' : 'new' },
-    event: { kind: 'followup', ...asAsker(d.question), body: body.data || null },
+    event: { kind: 'followup', ...asAsker(d.question), body: body.data || null, data: d.received ? { channel: d.received.channel } : null },
     attachments: d.attachments,
-    // The asker answered what they were asked: the clocks go on, moved by the time they waited.
-    alongside: d.question.clockPausedAt
-      ? async (tx, at) => {
-          await resumeClocks(tx, d, d.question, shiftByPause(d.question.clockPausedAt!, at));
-          await addEvent(tx, at, d.question.id, { kind: 'clock_resumed', ...asAsker(d.question) });
-        }
-      : undefined,
+    // The asker answered what they were asked: the clocks go on, moved by the time they waited. A mail records how it came.
+    alongside:
+      d.question.clockPausedAt || d.received
+        ? async (tx, at) => {
+            if (d.question.clockPausedAt) {
+              await resumeClocks(tx, d, d.question, shiftByPause(d.question.clockPausedAt, at));
+              await addEvent(tx, at, d.question.id, { kind: 'clock_resumed', ...asAsker(d.question) });
+            }
+            await d.received?.record(tx, at);
+          }
+        : undefined,
   });
 }
 

@@ -15,6 +15,9 @@ import { startSearch, type SearchService } from '../search/search.client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
 import { linkBase } from '../http/public-url.ts';
+import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/inbound.address.ts';
+import { inboundDeps } from '../inbound/inbound.context.ts';
+import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
 import { acquireDataDirLock } from './lock.ts';
 import { restrictDataPermissions, tightenTree } from './permissions.ts';
 
@@ -33,6 +36,10 @@ export interface Runtime {
   startedAt: Date;
   /** Where links in mail point: PUBLIC_URL, else the address fixed at start (never a request's Host). */
   publicBase: string;
+  /** Each question's signed Reply-To address, when mail is received (INBOUND_SMTP_PORT); else undefined. */
+  replyAddress?: ReplyAddress;
+  /** The inbound SMTP server, in a process that works jobs when INBOUND_SMTP_PORT is set. */
+  inbound?: InboundServer;
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
 }
@@ -135,8 +142,22 @@ export async function bootRuntime({
       maxHours: config.sessionMaxHours,
     });
     const publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
-    self = { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, releaseLock };
-    return self;
+    const addressing = replyAddressing(config);
+    const replyAddress: ReplyAddress | undefined = addressing && ((q) => replyAddressFor(addressing, q));
+    const rt: Runtime = { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, replyAddress, releaseLock };
+    self = rt;
+    // Mail is received where jobs are worked (the server), never in a CLI that only enqueues.
+    if (work && addressing && config.inboundSmtpPort !== undefined) {
+      rt.inbound = await startInboundServer({
+        deps: () => inboundDeps(rt, addressing),
+        host: config.inboundSmtpHost,
+        port: config.inboundSmtpPort,
+        maxBytes: config.inboundMaxMb * 1024 * 1024,
+        log,
+      });
+      undo.push(() => rt.inbound?.close());
+    }
+    return rt;
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
     throw e;
@@ -146,6 +167,7 @@ export async function bootRuntime({
 /** Stops everything `bootRuntime` started, in reverse order. */
 export async function shutdownRuntime(rt: Runtime): Promise<void> {
   const steps: [string, () => Promise<void> | void][] = [
+    ['inbound', () => rt.inbound?.close()],
     ['jobs', () => rt.jobs.stop()],
     ['mail', () => rt.mail.close()],
     ['content', () => rt.content.stop()],

@@ -89,6 +89,8 @@ export const questions = pgTable(
     index('questions_assignee_idx').on(t.assigneeId, t.status),
     index('questions_asker_idx').on(t.askerId, t.createdAt),
     index('questions_unit_idx').on(t.unitId, t.createdAt),
+    // A mailed reply that kept only its threading headers finds its question by the thread root.
+    index('questions_thread_idx').on(t.threadMessageId),
     // The duplicates that follow a question (mail on its replies and status changes).
     index('questions_merged_into_idx').on(t.mergedIntoId).where(sql`${t.mergedIntoId} is not null`),
   ],

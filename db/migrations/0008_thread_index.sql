@@ -1,0 +1,1 @@
+CREATE INDEX "questions_thread_idx" ON "questions" USING btree ("thread_message_id");

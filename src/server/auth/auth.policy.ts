@@ -24,6 +24,7 @@ export type Action =
   | 'admin.audit'
   | 'admin.mail'
   | 'admin.complaints'
+  | 'admin.sla'
   | 'questions.own'
   | 'question.read'
   | 'desk.use';
@@ -61,6 +62,7 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
     case 'admin.audit':
     case 'admin.mail':
     case 'admin.complaints':
+    case 'admin.sla':
       return user?.roles.includes('admin') ?? false;
     default:
       return false;

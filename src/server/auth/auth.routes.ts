@@ -56,4 +56,5 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/admin/mail': { action: 'admin.mail' },
   '/admin/mail/[file]': { action: 'admin.mail' },
   '/admin/complaints': { action: 'admin.complaints' },
+  '/admin/sla': { action: 'admin.sla' },
 };

@@ -25,6 +25,7 @@ export type Action =
   | 'admin.mail'
   | 'admin.complaints'
   | 'admin.roster'
+  | 'admin.sla'
   | 'questions.own'
   | 'question.read'
   | 'desk.use';
@@ -63,6 +64,7 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
     case 'admin.mail':
     case 'admin.complaints':
     case 'admin.roster':
+    case 'admin.sla':
       return user?.roles.includes('admin') ?? false;
     default:
       return false;

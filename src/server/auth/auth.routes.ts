@@ -59,4 +59,5 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/admin/mail/[file]': { action: 'admin.mail' },
   '/admin/complaints': { action: 'admin.complaints' },
   '/admin/roster': { action: 'admin.roster' },
+  '/admin/sla': { action: 'admin.sla' },
 };

@@ -72,3 +72,32 @@ export function formatLocalDateTime(date: Date, timeZone: string): string {
   const p = formatInTimeZone(date, timeZone);
   return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
 }
+
+/** "2026-11-24": the calendar day `date` falls on in `timeZone`. */
+export function localDay(date: Date, timeZone: string): string {
+  const p = formatInTimeZone(date, timeZone);
+  return `${p.year}-${p.month}-${p.day}`;
+}
+
+/** The calendar day `days` after `day` ("2026-11-24" + 1 → "2026-11-25"); zone-free date arithmetic. */
+export function addDays(day: string, days: number): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Day of the week of a calendar day: 0 Sunday … 6 Saturday. */
+export function weekdayOf(day: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+}
+
+/**
+ * The instant the wall clock in `timeZone` shows `time` ("08:30") on `day`.
+ * A wall time a DST change skips counts from the start of the day instead.
+ */
+export function instantAt(day: string, time: string, timeZone: string): Date {
+  const exact = parseLocalDateTime(`${day}T${time}`, timeZone);
+  if (exact) return exact;
+  const [h, mi] = time.split(':').map(Number) as [number, number];
+  return new Date(startOfDayInZone(day, timeZone).getTime() + (h * 60 + mi) * 60_000);
+}

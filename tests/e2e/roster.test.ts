@@ -59,7 +59,10 @@ describe.skipIf(!hasChromium)('the duty roster in Chromium', () => {
     expect(mail).toContain('值班一线 李一线，当前未结 0 个，唯一在岗');
 
     const desk = await signedIn('engineer1@demo.dayi', '/desk?queue=mine');
-    expect(await desk.page.getByRole('row').filter({ hasText: number }).count()).toBe(1);
+    const row = desk.page.getByRole('row').filter({ hasText: number });
+    expect(await row.count()).toBe(1);
+    // Its next deadline (the first reply, an hour after arrival by default) is in the 时限 column.
+    expect(await row.locator('td[data-label="时限"] time').textContent()).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
     await desk.page.goto(`${server.url}/desk/${number}`);
     expect(await desk.page.locator('.timeline').textContent()).toContain('按值班表分派给 李一线（值班一线 李一线');
     await desk.page.goto(`${server.url}/desk/duty`);

@@ -53,13 +53,32 @@ const as = (actor: AuthUser, question: QuestionRow, version = question.version) 
 describe('the desk queues', () => {
   it('shows a new question as unassigned and counts it, then as the claimer’s own', async () => {
     const q = await ask('队列里的新问题');
-    const before = await deskCounts({ db: deps.db, viewer: alice });
+    const before = await deskCounts({ db: deps.db, viewer: alice, now: clock.now() });
     expect((await listDeskQueue({ db: deps.db, viewer: alice, queue: 'unassigned', filters: { q: q.number } })).rows.map((r) => r.title)).toEqual(['队列里的新问题']);
     await claimQuestion(as(alice, q));
-    const after = await deskCounts({ db: deps.db, viewer: alice });
-    expect(after).toEqual({ mine: before.mine + 1, unassigned: before.unassigned - 1, open: before.open });
+    const after = await deskCounts({ db: deps.db, viewer: alice, now: clock.now() });
+    expect(after).toEqual({ ...before, mine: before.mine + 1, unassigned: before.unassigned - 1 });
     const mine = await listDeskQueue({ db: deps.db, viewer: alice, queue: 'mine', filters: { q: '队列里' } });
     expect(mine.rows.map((r) => [r.number, r.unitName, r.assigneeName])).toEqual([[q.number, '示例信用中心', alice.name]]);
+  });
+
+  it('lists questions about to miss their next deadline, then those that missed it, by deadline; a paused clock in neither', async () => {
+    const q = await ask('快到时限的问题');
+    const at = (minutes: number) => new Date(clock.now().getTime() + minutes * 60_000);
+    const numbers = async (queue: 'due_soon' | 'overdue', now: Date) => (await listDeskQueue({ db: deps.db, viewer: alice, queue, now })).rows.map((r) => r.number);
+    // Just asked: the first reply is due in an hour, which is 即将超时 already.
+    expect(await numbers('due_soon', at(0))).toContain(q.number);
+    expect(await numbers('overdue', at(0))).not.toContain(q.number);
+    expect(await numbers('overdue', at(61))).toContain(q.number);
+    const row = (await listDeskQueue({ db: deps.db, viewer: alice, queue: 'overdue', now: at(61), filters: { q: q.number } })).rows[0]!;
+    expect(row.nextDueAt).toEqual(at(60));
+    // Answered: the next deadline is the resolution, 4 h after arrival.
+    const answered = (await replyToQuestion({ ...as(alice, q), body: '已收到，正在排查。' })).question;
+    expect(await numbers('overdue', at(61))).not.toContain(q.number);
+    expect(await numbers('due_soon', at(200))).toContain(q.number);
+    await replyToQuestion({ ...as(alice, answered), body: '请提供截图。', waitForAsker: true });
+    expect(await numbers('due_soon', at(200))).not.toContain(q.number);
+    expect(await numbers('overdue', at(300))).not.toContain(q.number);
   });
 });
 

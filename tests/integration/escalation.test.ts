@@ -34,17 +34,9 @@ async function person(key: string, name: string, roles: Role[]) {
   await t.database.db.insert(users).values({ id: ids[key], name, email: `${key}@example.cn`, roles, status: 'active', isUnitContact: false, createdAt: clock.now(), updatedAt: clock.now() });
 }
 
+/** A level-B fault: its clocks start as it arrives (1 h / 4 h round the clock by default, warnings at 75 %). */
 async function askWithClocks(title: string) {
   const { question } = await createQuestion({ ...deps, input: { kind: 'fault', severity: 'B', title, body: '系统报错，无法继续办理业务。', email: 'asker@example.cn' }, asker: { kind: 'anonymous' }, channel: 'web', clientIp: null });
-  const now = clock.now().getTime();
-  await t.database.db.transaction((tx) =>
-    scheduleClocks(tx, { jobs, clock }, { id: question.id, firstRepliedAt: null }, {
-      firstReplyWarnAt: new Date(now + 45 * MIN),
-      firstReplyDueAt: new Date(now + 60 * MIN),
-      resolveWarnAt: new Date(now + 180 * MIN),
-      resolveDueAt: new Date(now + 240 * MIN),
-    }),
-  );
   return question.id;
 }
 const timersOf = (questionId: string) => t.database.db.select().from(slaTimers).where(eq(slaTimers.questionId, questionId));
@@ -75,10 +67,12 @@ afterAll(async () => {
 });
 
 describe('SLA steps', () => {
-  it('schedules each step as a job at its minute', async () => {
+  it('schedules each step as a job at its minute when the question arrives', async () => {
     const q = await askWithClocks('导出报错');
     const timers = await timersOf(q);
-    expect(timers.map((x) => x.step).sort()).toEqual(['first_reply_breach', 'first_reply_warn', 'resolve_breach', 'resolve_warn']);
+    const at = (minutes: number) => new Date(clock.now().getTime() + minutes * MIN);
+    expect(Object.fromEntries(timers.map((x) => [x.step, x.dueAt]))).toEqual({ first_reply_warn: at(45), first_reply_breach: at(60), resolve_warn: at(180), resolve_breach: at(240) });
+    expect((await t.database.db.select().from(questions).where(eq(questions.id, q)))[0]).toMatchObject({ firstReplyDueAt: at(60), resolveDueAt: at(240) });
     const rows = (await t.database.db.execute(sql`select data->>'id' as id, start_after from pgboss.job where name = 'sla.fire'`)) as unknown as { id: string; start_after: Date }[];
     const list = Array.isArray(rows) ? rows : ((rows as unknown as { rows: { id: string; start_after: Date }[] }).rows ?? []);
     for (const x of timers) expect(new Date(list.find((r) => r.id === x.id)!.start_after).getTime()).toBe(x.dueAt.getTime());

@@ -103,9 +103,6 @@ export async function resumeClocks(
   );
 }
 
-/** Due times moved on by the whole paused time (the 7×24 calendar). */
-export const shiftByPause = (pausedAt: Date, resumedAt: Date) => (due: Date) => new Date(due.getTime() + (resumedAt.getTime() - pausedAt.getTime()));
-
 /** "需要上门": someone must be on site within `minutes`; if the service record has no arrival by then, managers and experts hear of it. */
 export async function startArrivalClock(tx: Tx, deps: { jobs: Jobs; clock: Clock }, questionId: string, minutes: number): Promise<Date> {
   const now = deps.clock.now();

@@ -11,6 +11,7 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { absoluteLinks, mergedMail, replyMail, resolvedMail, statusMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
+import { replanClocks } from '../escalation/escalation.plan.ts';
 import { pauseClocks } from '../escalation/escalation.usecases.ts';
 import { addEvent, changeQuestion, mailQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
@@ -112,7 +113,14 @@ export async function classifyQuestion(d: DeskAction & { kind: unknown; severity
   const to = { kind: kind.data, severity: severity?.data ?? null };
   const from = { kind: d.question.kind, severity: d.question.severity };
   if (to.kind === from.kind && to.severity === from.severity) throw createValidationError({ kind: '类型和级别没有变化。' });
-  return changeQuestion(d, { question: d.question, version: d.version, set: to, event: { kind: 'reclassified', actorId: d.actor.id, data: { from, to } } });
+  return changeQuestion(d, {
+    question: d.question,
+    version: d.version,
+    set: to,
+    event: { kind: 'reclassified', actorId: d.actor.id, data: { from, to } },
+    // Another kind or severity, another target: counted again from the arrival.
+    alongside: (tx) => replanClocks(tx, d, { ...d.question, ...to }, { from: d.question.createdAt }),
+  });
 }
 
 const deskStatuses = ['resolved', 'closed', 'reopened'] as const;
@@ -131,6 +139,7 @@ export async function setQuestionStatus(d: DeskAction & { status: unknown }) {
     version: d.version,
     set: { status: to, ...(to === 'resolved' ? { resolvedAt: now } : to === 'closed' ? { closedAt: now } : { resolvedAt: null, closedAt: null }) },
     event: { kind: to === 'reopened' ? 'reopened' : to === 'resolved' ? 'resolved' : 'status_changed', actorId: d.actor.id, data: { from, to } },
+    alongside: to === 'reopened' ? (tx, at) => replanClocks(tx, d, d.question, { from: at }) : undefined,
     followers: { update: `当前状态：${t(`question.status.${to}`)}。` },
     mails: (q, { trackingUrl }) =>
       to === 'resolved' ? [resolvedMail(mailQuestion(q, d.replyAddress), { trackingUrl })] : [statusMail(mailQuestion(q, d.replyAddress), { status: t(`question.status.${to}`), trackingUrl })],

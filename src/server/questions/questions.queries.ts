@@ -1,4 +1,4 @@
-import { and, asc, count, desc, eq, ilike, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, ilike, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client.ts';
 import { questionEvents, questionRatings, questions, units, users, type QuestionStatus } from '../../../db/schema/index.ts';
@@ -61,6 +61,11 @@ export async function ratingsOf({ db, questionId }: { db: Db; questionId: string
 
 const assignee = alias(users, 'assignee');
 
+/** The deadline that comes next: the first reply while there is none, else the resolution. */
+const nextDue = sql<Date | null>`case when ${questions.firstRepliedAt} is null then least(${questions.firstReplyDueAt}, ${questions.resolveDueAt}) else ${questions.resolveDueAt} end`.mapWith(questions.resolveDueAt);
+/** How far ahead 即将超时 looks. */
+export const DUE_SOON_MS = 60 * 60_000;
+
 function listSelect(db: Db) {
   return db
     .select({
@@ -75,6 +80,8 @@ function listSelect(db: Db) {
       unitName: units.name,
       typedUnit: questions.unitName,
       assigneeName: assignee.name,
+      nextDueAt: nextDue,
+      clockPausedAt: questions.clockPausedAt,
       createdAt: questions.createdAt,
       updatedAt: questions.updatedAt,
     })
@@ -97,7 +104,7 @@ export async function listMyQuestions({ db, viewer, page = 1 }: { db: Db; viewer
   return paged(db, and(where, isNull(questions.mergedIntoId)), page, [desc(questions.createdAt)]);
 }
 
-export const deskQueues = ['mine', 'unassigned', 'open', 'closed'] as const;
+export const deskQueues = ['mine', 'unassigned', 'open', 'due_soon', 'overdue', 'closed'] as const;
 export type DeskQueue = (typeof deskQueues)[number];
 
 export interface DeskFilters {
@@ -109,8 +116,13 @@ export interface DeskFilters {
   q?: string;
 }
 
-function queueWhere(queue: DeskQueue, viewerId: string): SQL | undefined {
+function queueWhere(queue: DeskQueue, viewerId: string, now: Date): SQL | undefined {
+  const running = and(inArray(questions.status, OPEN_STATUSES), isNull(questions.mergedIntoId), isNull(questions.clockPausedAt));
   switch (queue) {
+    case 'overdue':
+      return and(running, sql`${nextDue} <= ${now.toISOString()}::timestamptz`);
+    case 'due_soon':
+      return and(running, sql`${nextDue} > ${now.toISOString()}::timestamptz`, sql`${nextDue} <= ${new Date(now.getTime() + DUE_SOON_MS).toISOString()}::timestamptz`);
     case 'mine':
       return and(eq(questions.assigneeId, viewerId), inArray(questions.status, OPEN_STATUSES));
     case 'unassigned':
@@ -123,23 +135,39 @@ function queueWhere(queue: DeskQueue, viewerId: string): SQL | undefined {
 }
 
 /** A desk queue with filters; open queues oldest first (who waits longest comes first), closed newest first. */
-export async function listDeskQueue({ db, viewer, queue, filters = {}, page = 1 }: { db: Db; viewer: Actor; queue: DeskQueue; filters?: DeskFilters; page?: number }) {
-  const parts: (SQL | undefined)[] = [queueWhere(queue, viewer.id)];
+export async function listDeskQueue({
+  db,
+  viewer,
+  queue,
+  filters = {},
+  page = 1,
+  now = new Date(),
+}: {
+  db: Db;
+  viewer: Actor;
+  queue: DeskQueue;
+  filters?: DeskFilters;
+  page?: number;
+  now?: Date;
+}) {
+  const parts: (SQL | undefined)[] = [queueWhere(queue, viewer.id, now)];
   if (filters.kind) parts.push(eq(questions.kind, filters.kind as QuestionRow['kind']));
   if (filters.severity) parts.push(eq(questions.severity, filters.severity as NonNullable<QuestionRow['severity']>));
   if (filters.status) parts.push(eq(questions.status, filters.status as QuestionStatus));
   if (filters.unitId) parts.push(eq(questions.unitId, filters.unitId));
   const q = filters.q?.trim().slice(0, 100);
   if (q) parts.push(/^\d{8}-\d{4,}$/.test(q) ? eq(questions.number, q) : or(ilike(questions.title, `%${q}%`), ilike(questions.body, `%${q}%`)));
-  const order = queue === 'closed' ? [desc(questions.updatedAt)] : [asc(questions.createdAt)];
+  // Deadline queues by the deadline; other open queues oldest first (who waits longest comes first); closed newest first.
+  const order = queue === 'closed' ? [desc(questions.updatedAt)] : queue === 'due_soon' || queue === 'overdue' ? [asc(nextDue)] : [asc(questions.createdAt)];
   return paged(db, and(...parts), page, order);
 }
 
 /** The counts in the desk header: what waits for this engineer and for anyone. */
-export async function deskCounts({ db, viewer }: { db: Db; viewer: Actor }): Promise<Record<'mine' | 'unassigned' | 'open', number>> {
-  const n = async (where: SQL | undefined) => Number((await db.select({ n: count() }).from(questions).where(where))[0]?.n ?? 0);
-  return { mine: await n(queueWhere('mine', viewer.id)), unassigned: await n(queueWhere('unassigned', viewer.id)), open: await n(queueWhere('open', viewer.id)) };
+export async function deskCounts({ db, viewer, now = new Date() }: { db: Db; viewer: Actor; now?: Date }): Promise<DeskCounts> {
+  const n = async (queue: DeskQueue) => Number((await db.select({ n: count() }).from(questions).where(queueWhere(queue, viewer.id, now)))[0]?.n ?? 0);
+  return { mine: await n('mine'), unassigned: await n('unassigned'), open: await n('open'), due_soon: await n('due_soon'), overdue: await n('overdue') };
 }
+export type DeskCounts = Record<'mine' | 'unassigned' | 'open' | 'due_soon' | 'overdue', number>;
 
 /** The asker's profile for the desk (用户档案): their unit's earlier questions, newest first. */
 export async function unitHistory({ db, question }: { db: Db; question: QuestionRow }) {

@@ -17,6 +17,8 @@ import type { PendingUpload } from '../uploads/uploads.pending.ts';
 import { withPlacedFiles } from '../uploads/uploads.store.ts';
 import { checkAttachments, saveAttachments, type AttachmentBatch, type AttachmentSettings, type CheckedAttachment } from './attachments.usecases.ts';
 import { createAnonymousAskClosedError, createIdempotencyMismatchError } from './questions.errors.ts';
+import { planClocks } from '../escalation/escalation.plan.ts';
+import { scheduleClocks } from '../escalation/escalation.usecases.ts';
 import { routeNewQuestion } from '../roster/routing.ts';
 import { receiptMail } from './questions.mail.ts';
 import { askInputSchema, type AskInput } from './questions.schemas.ts';
@@ -126,7 +128,10 @@ export async function createQuestion(
     const question = await withPlacedFiles(batch?.filesDir ?? '', (placed) => db.transaction(async (tx) => {
       const created = await insertQuestion(tx, deps, { number, input, contact, token, trackingUrl, files: batch ? { batch, placed } : null });
       // Saved, on the timeline and routed by the duty roster in the same moment.
-      await routeNewQuestion(tx, deps, { id: created.id, number, title: input.title, kind: input.kind, severity: input.kind === 'fault' ? (input.severity ?? null) : null });
+      const severity = input.kind === 'fault' ? (input.severity ?? null) : null;
+      await routeNewQuestion(tx, deps, { id: created.id, number, title: input.title, kind: input.kind, severity });
+      // The clocks start at arrival: due times stored, each warning and breach a job at its minute.
+      await scheduleClocks(tx, deps, { id: created.id, firstRepliedAt: null }, await planClocks(tx, { timeZone: deps.timeZone, kind: input.kind, severity, from: deps.clock.now() }));
       if (key) {
         // Last, so the key's row is locked for the shortest time: a concurrent retry waits here for this
         // transaction, then finds the key taken, and everything this one wrote stands alone.

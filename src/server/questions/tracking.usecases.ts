@@ -9,7 +9,8 @@ import { createQuestionStateError } from './questions.errors.ts';
 import { lowRatingMail } from './questions.mail.ts';
 import { OPEN_STATUSES, type QuestionRow } from './questions.queries.ts';
 import { BODY_MAX } from './questions.schemas.ts';
-import { resumeClocks, shiftByPause } from '../escalation/escalation.usecases.ts';
+import { pauseShift, replanClocks } from '../escalation/escalation.plan.ts';
+import { resumeClocks } from '../escalation/escalation.usecases.ts';
 import { addEvent, changeQuestion, type ChangeDeps, type Received } from './questions.workflow.ts';
 
 /**
@@ -55,7 +56,8 @@ export async function addFollowUp(d: AskerAction & { body: unknown; attachments?
       d.question.clockPausedAt || d.received
         ? async (tx, at) => {
             if (d.question.clockPausedAt) {
-              await resumeClocks(tx, d, d.question, shiftByPause(d.question.clockPausedAt, at));
+              const shift = await pauseShift(tx, { ...d.question, timeZone: d.timeZone, pausedAt: d.question.clockPausedAt, resumedAt: at });
+              await resumeClocks(tx, d, d.question, shift);
               await addEvent(tx, at, d.question.id, { kind: 'clock_resumed', ...asAsker(d.question) });
             }
             await d.received?.record(tx, at);
@@ -91,6 +93,8 @@ export async function reopenByAsker(d: AskerAction & { reason: unknown }) {
     version: d.version,
     set: { status: 'reopened', resolvedAt: null, closedAt: null },
     event: { kind: 'reopened', ...asAsker(d.question), body: reason.success ? (reason.data ?? null) : null, data: { from: d.question.status } },
+    // Reopened: the resolution clock starts again from now.
+    alongside: (tx, at) => replanClocks(tx, d, d.question, { from: at }),
   });
 }
 

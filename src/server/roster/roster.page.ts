@@ -4,9 +4,9 @@ import { users, type DutyRole } from '../../../db/schema/index.ts';
 import { t } from '../../i18n/t.ts';
 import { createValidationError } from '../shared/errors.ts';
 import { asString } from '../shared/forms.ts';
-import { parseLocalDateTime } from '../shared/time.ts';
+import { addDays, localDay, parseLocalDateTime } from '../shared/time.ts';
 import { loadRoster, namesOf } from './roster.queries.ts';
-import { addDays, isoWeekday, localDay, nextOccurrence, occurrencesOn, onDutyAt, type ShiftOccurrence } from './roster.schedule.ts';
+import { isoWeekday, nextOccurrence, occurrencesOn, onDutyAt, type ShiftOccurrence } from './roster.schedule.ts';
 import { addAssignment, addOverride, removeAssignment, removeOverride, saveShift, setShiftActive, swapDuty, type RosterDeps } from './roster.usecases.ts';
 
 /** "一线工程师", "二线专家", "三线厂商", "项目经理". */

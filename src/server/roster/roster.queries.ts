@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, gte, inArray, lte, gt } from 'drizzle-orm';
 import type { Db, Tx } from '../../../db/client.ts';
 import { calendarDays, dutyAssignments, dutyHandovers, dutyOverrides, dutyShifts, dutyUnavailability, users } from '../../../db/schema/index.ts';
-import { addDays, workdayRule, type RosterData } from './roster.schedule.ts';
+import { addDays } from '../shared/time.ts';
+import { workdayRule, type RosterData } from './roster.schedule.ts';
 
 /**
  * The roster as it stands for the days `from`…`to` (local dates): active

@@ -1,5 +1,6 @@
 import type { DutyDayType, DutyRole } from '../../../db/schema/index.ts';
-import { formatInTimeZone, parseLocalDateTime } from '../shared/time.ts';
+import { isWeekday } from '../sla/clock.ts';
+import { addDays, localDay, parseLocalDateTime, weekdayOf } from '../shared/time.ts';
 
 /**
  * Who is on duty, worked out from the roster's parts without a database:
@@ -63,27 +64,12 @@ export interface ShiftOccurrence {
   people: DutyPerson[];
 }
 
-/** The local date of an instant: "2026-11-25". */
-export function localDay(at: Date, timeZone: string): string {
-  const p = formatInTimeZone(at, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** `day` moved by `n` days. */
-export function addDays(day: string, n: number): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
-}
-
 /** 1 Monday … 7 Sunday. */
-export function isoWeekday(day: string): number {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(y, m - 1, d)).getUTCDay() || 7;
-}
+export const isoWeekday = (day: string): number => weekdayOf(day) || 7;
 
 /** Saturdays and Sundays rest, unless a calendar day says otherwise (holidays, 调休). */
 export function workdayRule(special: Map<string, boolean>): (day: string) => boolean {
-  return (day) => special.get(day) ?? isoWeekday(day) <= 5;
+  return (day) => special.get(day) ?? isWeekday(day);
 }
 
 function runsOn(shift: ShiftDef, day: string, isWorkday: (day: string) => boolean): boolean {

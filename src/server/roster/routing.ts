@@ -7,7 +7,8 @@ import { queueMail, type MailInput } from '../mail/mail.outbox.ts';
 import { addEvent } from '../questions/questions.workflow.ts';
 import type { Clock } from '../shared/clock.ts';
 import { loadRoster } from './roster.queries.ts';
-import { localDay, onDutyAt } from './roster.schedule.ts';
+import { localDay } from '../shared/time.ts';
+import { onDutyAt } from './roster.schedule.ts';
 import { assignedMail, participantMail, unroutedMail } from './routing.mail.ts';
 
 export interface RoutingDeps {

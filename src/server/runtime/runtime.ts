@@ -5,6 +5,7 @@ import { createAuth, type Auth } from '../auth/auth.sessions.ts';
 import { startContent, type ContentService } from '../content/content.service.ts';
 import { startJobs, type Jobs } from '../jobs/jobs.ts';
 import { fireSlaTimer } from '../escalation/escalation.usecases.ts';
+import { seedCalendar, seedSlaDefaults } from '../sla/sla.seed.ts';
 import { sweepIncoming } from '../uploads/uploads.store.ts';
 import { pruneExpired } from '../jobs/maintenance.ts';
 import { buildDocuments } from '../search/search.documents.ts';
@@ -78,6 +79,11 @@ export async function bootRuntime({
     const database = await openDatabase(config.database);
     undo.push(() => database.close());
     await runMigrations(database, { url: config.database.kind === 'postgres' ? config.database.url : undefined });
+    // The SLA defaults and the holiday calendar (chinese-days), idempotent at every start; admins' corrections stay.
+    if (work) {
+      await seedSlaDefaults({ db: database.db, clock });
+      await seedCalendar({ db: database.db, clock });
+    }
     // PGlite has just created or touched its files 0666 (see restrictDataPermissions).
     if (pgliteDir) tightenTree(pgliteDir);
     log.info({ database: config.database.kind }, 'database ready');

@@ -28,11 +28,12 @@ const TARGET: Record<SlaStep, string> = {
   arrival_breach: '上门到场',
 };
 
-async function scheduleTimer(tx: Tx, jobs: Jobs, now: Date, { questionId, step, generation, dueAt }: { questionId: string; step: SlaStep; generation: number; dueAt: Date }) {
-  const id = newId();
-  await tx.insert(slaTimers).values({ id, questionId, step, generation, dueAt, createdAt: now });
-  // A minute-precise job at the due time (never a sweep); fires once however many processes work the queue.
-  await jobs.send('sla.fire', { id }, { tx, startAfter: dueAt });
+/** Steps as timer rows and, for each, a minute-precise job at its due time (never a sweep): one statement each, in the caller's transaction. */
+async function scheduleTimers(tx: Tx, jobs: Jobs, now: Date, steps: { questionId: string; step: SlaStep; generation: number; dueAt: Date }[]) {
+  if (!steps.length) return;
+  const rows = steps.map((s) => ({ id: newId(), ...s, createdAt: now }));
+  await tx.insert(slaTimers).values(rows);
+  await jobs.sendMany('sla.fire', rows.map((r) => ({ data: { id: r.id }, startAfter: r.dueAt })), { tx });
 }
 
 /**
@@ -65,7 +66,8 @@ export async function scheduleClocks(
     ['resolve_warn', plan.resolveWarnAt],
     ['resolve_breach', plan.resolveDueAt],
   ];
-  for (const [step, dueAt] of steps) if (dueAt && (!only || only.has(step))) await scheduleTimer(tx, deps.jobs, now, { questionId: question.id, step, generation: row!.generation, dueAt });
+  const due = steps.filter((s): s is [SlaStep, Date] => s[1] !== null && (!only || only.has(s[0])));
+  await scheduleTimers(tx, deps.jobs, now, due.map(([step, dueAt]) => ({ questionId: question.id, step, generation: row!.generation, dueAt })));
 }
 
 /** Stops the clocks (waiting on the asker): every scheduled step goes stale until they are scheduled again. */
@@ -109,7 +111,7 @@ export async function startArrivalClock(tx: Tx, deps: { jobs: Jobs; clock: Clock
   const dueAt = new Date(now.getTime() + minutes * 60_000);
   const [{ n } = { n: 0 }] = await tx.select({ n: count() }).from(slaTimers).where(and(eq(slaTimers.questionId, questionId), eq(slaTimers.step, 'arrival_breach')));
   await tx.update(questions).set({ onSiteRequestedAt: now, arrivalDueAt: dueAt }).where(eq(questions.id, questionId));
-  await scheduleTimer(tx, deps.jobs, now, { questionId, step: 'arrival_breach', generation: Number(n) + 1, dueAt });
+  await scheduleTimers(tx, deps.jobs, now, [{ questionId, step: 'arrival_breach', generation: Number(n) + 1, dueAt }]);
   return dueAt;
 }
 

@@ -30,6 +30,8 @@ export interface Jobs {
   boss: PgBoss;
   /** Enqueues a job; pass the caller's transaction so the job exists only if the change commits. */
   send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx; startAfter?: Date }): Promise<string | null>;
+  /** Enqueues several jobs of one queue in one statement (in the caller's transaction, when given). */
+  sendMany(name: QueueName, jobs: { data: Record<string, unknown>; startAfter?: Date }[], options?: { tx?: Tx }): Promise<void>;
   /** A mail is being queued: this process's outbox worker looks shortly (a no-op without one; the server's sweep finds the row). */
   wakeMail(): void;
   stop(): Promise<void>;
@@ -92,6 +94,10 @@ export async function startJobs({
         ...(options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
         ...(options.startAfter ? { startAfter: options.startAfter } : {}),
       }),
+    sendMany: async (name, items, options = {}) => {
+      if (!items.length) return;
+      await boss.insert(name, items, options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {});
+    },
     wakeMail: () => mail?.wake(),
     isRunning: () => running,
     async stop() {

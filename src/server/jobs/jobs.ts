@@ -28,9 +28,10 @@ export type JobHandler = (data: Record<string, unknown>) => Promise<void>;
 
 export interface Jobs {
   boss: PgBoss;
-  /** Enqueues a job; pass the caller's transaction so the job exists only if the change commits. */
-  send(name: QueueName, data: Record<string, unknown>, options?: { tx?: Tx; startAfter?: Date }): Promise<string | null>;
-  /** Enqueues several jobs of one queue in one statement (in the caller's transaction, when given). */
+  /**
+   * Enqueues jobs of one queue in one statement; pass the caller's transaction so
+   * they exist only if the change commits. `startAfter`: not before that minute.
+   */
   sendMany(name: QueueName, jobs: { data: Record<string, unknown>; startAfter?: Date }[], options?: { tx?: Tx }): Promise<void>;
   /** A mail is being queued: this process's outbox worker looks shortly (a no-op without one; the server's sweep finds the row). */
   wakeMail(): void;
@@ -87,15 +88,10 @@ export async function startJobs({
   const mail = deliverMail ? startOutboxWorker({ db: database.db, log, clock, deliver: (id) => deliverMail({ id }) }) : null;
   return {
     boss,
-    send: (name, data, options = {}) =>
-      // Our Tx type is generic over both drivers, so its execute() result is typed unknown;
-      // at run time it is what pg-boss's adapter reads (postgres.js rows or PGlite results).
-      boss.send(name, data, {
-        ...(options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {}),
-        ...(options.startAfter ? { startAfter: options.startAfter } : {}),
-      }),
     sendMany: async (name, items, options = {}) => {
       if (!items.length) return;
+      // Our Tx type is generic over both drivers, so its execute() result is typed unknown;
+      // at run time it is what pg-boss's adapter reads (postgres.js rows or PGlite results).
       await boss.insert(name, items, options.tx ? { db: fromDrizzle(options.tx as unknown as DrizzleTransactionLike, sql) } : {});
     },
     wakeMail: () => mail?.wake(),

@@ -75,6 +75,8 @@ export async function receiveMultipart(req: IncomingMessage, { filesDir, limits 
   }
   return new Promise<ReceivedForm>((resolve, reject) => {
     let failed: Error | null = null;
+    /** Files in the order the form sent them: their writes may finish in any order. */
+    const order: string[] = [];
     const open = new Set<Readable>();
     const fail = (e: Error) => {
       if (failed) return;
@@ -97,6 +99,7 @@ export async function receiveMultipart(req: IncomingMessage, { filesDir, limits 
       // A file input left empty still sends a part, with no name and no bytes.
       if (!name || failed) return stream.resume();
       const target = path.join(dir, `${Date.now()}-${randomBytes(12).toString('hex')}`);
+      order.push(target);
       open.add(stream);
       stream.once('close', () => open.delete(stream));
       const hash = createHash('sha256');
@@ -127,6 +130,7 @@ export async function receiveMultipart(req: IncomingMessage, { filesDir, limits 
     bb.on('error', () => fail(new UnreadableForm('malformed')));
     bb.on('finish', () => {
       void Promise.all(writing).then(() => {
+        received.files.sort((a, b) => order.indexOf(a.path) - order.indexOf(b.path));
         if (!failed) resolve(received);
       });
     });

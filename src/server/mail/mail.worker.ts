@@ -79,12 +79,19 @@ export function startOutboxWorker({
       woken = false;
       const ids = await dueOutboxMail({ db, now: clock.now(), limit: BATCH });
       let next = 0;
+      let delivered = false;
       const lane = async () => {
-        // A failed attempt is recorded on its row (and logged) by `deliver`; the row's retry time brings it back.
-        for (let id = ids[next++]; id !== undefined && !stopped; id = ids[next++]) await deliver(id).catch(() => {});
+        for (let id = ids[next++]; id !== undefined && !stopped; id = ids[next++]) {
+          // A failed attempt is recorded on its row (and logged) by `deliver`; the row's retry time brings it back.
+          await deliver(id).then(
+            () => (delivered = true),
+            (err: unknown) => log.debug({ err, id }, 'mail delivery attempt failed'),
+          );
+        }
       };
       await Promise.all(Array.from({ length: Math.min(CONCURRENCY, ids.length) }, lane));
-      if (stopped || (ids.length < BATCH && !woken)) return;
+      // Back to back while there is more; after a batch that only failed, rest rather than spin.
+      if (stopped || !delivered || (ids.length < BATCH && !woken)) return;
     }
   }
 

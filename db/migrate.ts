@@ -13,13 +13,14 @@ const MIGRATION_LOCK_KEY = 748_201_117;
 export const migrationsFolder = () => path.join(appRoot(), 'db', 'migrations');
 
 /**
- * Applies pending drizzle-kit migrations. On PostgreSQL this runs on its own
- * connection under an advisory lock, so app processes starting together
- * migrate once, one after the other.
+ * Applies pending drizzle-kit migrations, all of them in one transaction: a
+ * failing one leaves the database as it was, and the error stops the start.
+ * On PostgreSQL this runs on its own connection under an advisory lock, so app
+ * processes starting together migrate once, one after the other.
  */
-export async function runMigrations(database: Database, { url }: { url?: string } = {}): Promise<void> {
+export async function runMigrations(database: Database, { url, folder = migrationsFolder() }: { url?: string; folder?: string } = {}): Promise<void> {
   if (database.kind === 'pglite') {
-    await migratePglite(drizzlePglite(database.client), { migrationsFolder: migrationsFolder() });
+    await migratePglite(drizzlePglite(database.client), { migrationsFolder: folder });
     return;
   }
   if (!url) throw new Error('runMigrations needs the PostgreSQL url for its dedicated connection');
@@ -27,7 +28,7 @@ export async function runMigrations(database: Database, { url }: { url?: string 
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     try {
-      await migratePostgres(drizzlePostgres(sql), { migrationsFolder: migrationsFolder() });
+      await migratePostgres(drizzlePostgres(sql), { migrationsFolder: folder });
     } finally {
       await sql`select pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
     }

@@ -14,6 +14,7 @@ import { linkBase } from '../src/server/http/public-url.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
 import { appRoot } from '../src/server/shared/paths.ts';
+import { seedDemoTraining } from '../src/server/training/training.demo.ts';
 import { createLogger } from '../src/server/shared/logger.ts';
 import { buildDir, ensureBuild } from './build-state.ts';
 
@@ -57,8 +58,20 @@ const entry = (await import(pathToFileURL(path.join(buildDir(root), 'server', 'e
   handler(req: IncomingMessage, res: ServerResponse): void;
 };
 // Our own listener in front of the adapter's handler: body limits, methods and the client address (src/server/http/front.ts).
-const uploads = { filesDir: config.filesDir, maxFileBytes: config.attachmentMaxMb * 1024 * 1024, maxFiles: config.attachmentsPerQuestion };
+const MB = 1024 * 1024;
+const uploads = {
+  filesDir: config.filesDir,
+  limits: {
+    attachments: { maxFileBytes: config.attachmentMaxMb * MB, maxFiles: config.attachmentsPerQuestion },
+    courseware: { maxFileBytes: config.coursewareMaxMb * MB, maxFiles: 1 },
+    // The video, its captions and a poster image.
+    video: { maxFileBytes: config.videoMaxMb * MB, maxFiles: 3 },
+  },
+};
 const server = createServer(createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, entry.handler));
+// Node ends any request not received whole within 5 minutes; a 4 GB lesson over a slow link takes longer.
+// Headers must still arrive within headersTimeout (60 s), and an upload that sends nothing for 2 minutes is cut off (uploads.receive.ts).
+server.requestTimeout = 3 * 3600_000;
 await new Promise<void>((resolve, reject) => {
   server.once('listening', resolve);
   server.once('error', reject);
@@ -78,6 +91,9 @@ if (config.database.kind === 'pglite' && config.nodeEnv !== 'production') {
   if (demo) {
     console.log('  Demo accounts (shown this once; passwords are stored only as hashes):');
     for (const d of demo) console.log(`    ${d.email.padEnd(22)} ${d.password}   ${d.roles.join(', ')}`);
+    // A training with a lesson running now, so sign-in can be tried at once.
+    const training = await seedDemoTraining({ db: runtime.database.db, clock: runtime.clock, timeZone: config.appTimeZone });
+    if (training) console.log(`  Demo training: ${training.title}, sign-in code ${training.code} (/training/checkin)`);
   }
 }
 if (config.mail.kind === 'files') console.log(`  Outgoing mail is kept as files in ${config.mail.dir}`);

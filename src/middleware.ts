@@ -7,6 +7,7 @@ import { VISITOR_COOKIE } from './server/shared/cookies.ts';
 import { CLIENT_ADDRESS_HEADER, behindFront } from './server/http/front.ts';
 import { createNotFoundError, createValidationError, errorResponse, isAppError } from './server/shared/errors.ts';
 import { newId } from './server/shared/ids.ts';
+import { observeRequest } from './server/ops/metrics.registry.ts';
 
 const securityHeaders: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
@@ -40,6 +41,7 @@ function clientAddress(ctx: { request: Request; clientAddress: string }): string
  */
 export const onRequest = defineMiddleware(async (ctx, next) => {
   const requestId = newId();
+  const arrived = performance.now();
   try {
     ctx.locals.runtime = await ensureRuntime();
   } catch (err) {
@@ -96,6 +98,7 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
     { requestId, method: ctx.request.method, path: ctx.url.pathname, status: response.status, ms: Math.round(performance.now() - started), user: user?.id },
     'request',
   );
+  observeRequest({ route: ctx.routePattern, method: ctx.request.method, status: response.status, seconds: (performance.now() - arrived) / 1000 });
   // Some responses (e.g. redirects made with Response.redirect) have immutable headers.
   try {
     response.headers.set('X-Request-Id', requestId);

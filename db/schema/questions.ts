@@ -13,8 +13,8 @@ export type Severity = (typeof severities)[number];
  */
 export const questionStatuses = ['new', 'assigned', 'answered', 'resolved', 'closed', 'reopened', 'waiting'] as const;
 export type QuestionStatus = (typeof questionStatuses)[number];
-/** How a question came in; `email` arrives with reply-by-email. */
-export const questionChannels = ['web', 'api', 'phone', 'email'] as const;
+/** How a question came in; `email` arrives with reply-by-email, `training` was recorded in class by the trainer. */
+export const questionChannels = ['web', 'api', 'phone', 'email', 'training'] as const;
 export type QuestionChannel = (typeof questionChannels)[number];
 
 /**
@@ -205,6 +205,22 @@ export const questionDeflections = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('question_deflections_created_idx').on(t.createdAt)],
+);
+
+/**
+ * A page suggested beside the ask form: one row per page per ask form opened
+ * (the browser reports each page once), so an FAQ's admin view can say how
+ * often it was suggested next to how often it ended the asking.
+ */
+export const askSuggestions = pgTable(
+  'ask_suggestions',
+  {
+    id: uuid('id').primaryKey(),
+    /** The page, without its anchor. */
+    pageUrl: text('page_url').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('ask_suggestions_created_idx').on(t.createdAt)],
 );
 
 export const complaintStatuses = ['open', 'answered'] as const;

@@ -9,3 +9,6 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m));
 }
+
+/** Whether `key` names a string: for labels built from codes (audit actions, queue names) that a newer feature may not have named yet. */
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(zhCN, key);

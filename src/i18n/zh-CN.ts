@@ -1,5 +1,27 @@
-/** zh-CN UI strings: flat dotted keys, read through t(). */
+import { announcementsZhCN } from './zh-CN/announcements.ts';
+import { coursewareZhCN } from './zh-CN/courseware.ts';
+import { faqZhCN } from './zh-CN/faq.ts';
+import { feedbackZhCN } from './zh-CN/feedback.ts';
+import { opsZhCN } from './zh-CN/ops.ts';
+import { trainingZhCN } from './zh-CN/training.ts';
+import { videosZhCN } from './zh-CN/videos.ts';
+import { faqReviewZhCN } from './zh-CN/faq-review.ts';
+import { searchAdminZhCN } from './zh-CN/search-admin.ts';
+
+/**
+ * zh-CN UI strings: flat dotted keys, read through t(). Newer features keep
+ * theirs in `zh-CN/<feature>.ts`, spread in here.
+ */
 export const zhCN = {
+  ...announcementsZhCN,
+  ...coursewareZhCN,
+  ...faqZhCN,
+  ...feedbackZhCN,
+  ...opsZhCN,
+  ...trainingZhCN,
+  ...videosZhCN,
+  ...faqReviewZhCN,
+  ...searchAdminZhCN,
   'site.name': '答疑',
   'site.tagline': '公共信用信息平台 · 帮助中心',
   'site.description': '公共信用信息平台的帮助中心：操作手册、常见问题、培训课件与视频，以及在线提问。',
@@ -82,10 +104,6 @@ export const zhCN = {
   'faq.empty': '暂无常见问题。',
   'faq.back': '返回常见问题',
   'faq.category': '分类：{category}',
-  'courseware.title': '培训课件',
-  'courseware.lead': '各类培训教程与讲义。',
-  'courseware.empty': '暂无培训课件。',
-  'courseware.audience': '适用对象：{audience}',
   'forbidden.title': '该内容仅对部分用户开放',
   'forbidden.signInTitle': '该内容需要登录后查看',
   'forbidden.lead': '这部分内容只对成员单位用户或运维人员开放。请登录后再访问，或联系系统管理员开通权限。',
@@ -116,6 +134,7 @@ export const zhCN = {
   'search.type.manual': '手册',
   'search.type.faq': '常见问题',
   'search.type.courseware': '培训课件',
+  'search.type.video': '培训视频',
   'search.filterLabel': '按类型筛选',
   'search.noResults': '没有找到与“{q}”相关的内容。',
   'search.noResultsOfType': '没有找到与“{q}”相关的{type}。',
@@ -129,6 +148,7 @@ export const zhCN = {
   'search.landmarkHeader': '全站搜索',
   'search.landmarkPage': '搜索帮助内容',
   'search.askThis': '直接提问：{q}',
+  'search.answerLabel': '常见问题中的答案',
   'search.prev': '上一页',
   'search.next': '下一页',
   'search.pageOf': '第 {page} 页，共 {pages} 页',
@@ -705,6 +725,7 @@ export const zhCN = {
   'question.channel.api': '接口',
   'question.channel.phone': '电话',
   'question.channel.email': '邮件',
+  'question.channel.training': '培训',
   'question.event.submitted': '提交了问题',
   'question.event.claimed': '受理了问题',
   'question.event.assigned': '转交给 {name}',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, openAt } from '../helpers/browser.ts';
-import { demoPasswords, keptMailTo, rawRequest } from '../helpers/http.ts';
+import { demoPasswords, keptMailTo, rawRequest, sessionCookie } from '../helpers/http.ts';
 import { hasChromium, type RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { waitFor } from '../helpers/wait.ts';
@@ -35,15 +35,7 @@ const incoming = () => {
 /** The incoming folder once the last response's leftovers are removed (that happens as the response closes, just after the client has it). */
 const incomingSettled = () => waitFor(() => (incoming().length === 0 ? [] : undefined), 5_000).catch(() => incoming());
 
-async function signIn(email: string): Promise<string> {
-  const res = await fetch(`${server.url}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ email, password: passwords[email]! }),
-  });
-  return `dayi_session=${/dayi_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')![1]}`;
-}
+const signIn = (email: string) => sessionCookie(server.url, email, passwords[email]!);
 
 function askForm(fields: Record<string, string>, files: [string, Buffer][]): FormData {
   const form = new FormData();
@@ -120,7 +112,8 @@ describe('attachments', () => {
     const unknown = await post('/ask', askForm({}, [['安装包.msi', Buffer.from('not really')]]));
     expect(await unknown.text()).toContain('“安装包.msi”的文件类型不支持');
     expect(await incomingSettled()).toEqual([]);
-    const listed = readdirSync(path.join(server.dataDir, 'files')).filter((d) => d !== 'incoming' && d !== 'attachments');
+    // Nothing but the demo content's own files (copied at start) outside the incoming folder.
+    const listed = readdirSync(path.join(server.dataDir, 'files')).filter((d) => !['incoming', 'attachments', 'courseware', 'videos'].includes(d));
     expect(listed).toEqual([]);
   });
 

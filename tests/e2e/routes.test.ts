@@ -42,10 +42,34 @@ const allowedRoles: Partial<Record<Action, Role[]>> = {
   'account.manage': ['member', 'engineer', 'trainer', 'admin'],
   'questions.own': ['member', 'engineer', 'trainer', 'admin'],
   'desk.use': ['engineer', 'admin'],
+  'faq.review': ['engineer', 'admin'],
+  'courseware.publish': ['trainer', 'admin'],
+  'videos.publish': ['trainer', 'admin'],
+  'announcements.manage': ['trainer', 'admin'],
+  'training.create': ['trainer', 'admin'],
+  // The route lets every trainer in; a training that is not theirs answers 404 (see resourceHidden).
+  'training.manage': ['trainer', 'admin'],
+  'training.attend': ['member', 'engineer', 'trainer', 'admin'],
 };
 
 /** Routes of one record whose route rule lets a role in, but the record does not (answered 404, as if it did not exist). */
-const resourceHidden: Record<string, Role[]> = { '/questions/[number]': ['trainer'], '/questions/[number]/files/[id]': ['trainer'] };
+const resourceHidden: Record<string, Role[]> = {
+  '/questions/[number]': ['trainer'],
+  '/questions/[number]/files/[id]': ['trainer'],
+  // No training has the sample id: its page and records answer 404 to everyone the rule lets in.
+  '/training/[id]': ['member', 'engineer', 'trainer', 'admin'],
+  '/training/[id]/register': ['trainer', 'admin'],
+  '/training/[id]/summary': ['trainer', 'admin'],
+  '/training/[id]/feedback': ['trainer', 'admin'],
+  '/training/[id]/feedback/[formId]': ['trainer', 'admin'],
+  '/training/[id]/feedback/[formId]/links': ['trainer', 'admin'],
+  '/training/[id]/feedback/[formId]/export': ['trainer', 'admin'],
+  '/feedback/[formId]': ['member', 'engineer', 'trainer', 'admin'],
+  // The sample id is another user's: a trainer sees only their own results, an admin anyone's.
+  '/feedback/trainer/[id]': ['trainer'],
+  // The sample id is a user's, not a cluster's.
+  '/admin/faq/[id]': ['engineer', 'admin'],
+};
 
 let server: RunningServer;
 let stop: () => Promise<void>;
@@ -114,10 +138,11 @@ describe('route × role matrix', () => {
       '[...path]': 'manuals/user-guide/images/ask-form.svg',
       '[id]': someUserId,
       '[file]': keptMail,
+      '[version]': 'v3.2',
     };
     const urlOf = (route: string) =>
       route.replace(/\[[^\]]+\]/g, (p) =>
-        route.includes('/files/') && p === '[id]' ? attachmentId : (sample[p] ?? (route.startsWith('/faq') ? 'account-forgot-password' : 'no-such-item')),
+        route.includes('/files/') && p === '[id]' ? attachmentId : (sample[p] ?? (route.startsWith('/faq') ? 'account-forgot-password' : route.startsWith('/courseware') ? 'data-reporting' : route.includes('/videos/') ? 'data-reporting-demo' : 'no-such-item')),
       );
     const failures: string[] = [];
     for (const [route, rule] of Object.entries(routeRules)) {

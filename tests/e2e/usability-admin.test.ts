@@ -157,4 +157,35 @@ describe.skipIf(!hasChromium)('admin and account pages in Chromium', () => {
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.context().close();
   });
+
+  it('shows the system page to an admin and starts a rebuild of the search index from it', async () => {
+    const page = await signedIn('admin@demo.dayi');
+    await page.goto(`${server.url}/admin/system`);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('系统运行状态');
+    const search = page.getByRole('region', { name: '搜索索引' });
+    expect(await search.textContent()).toMatch(/Meilisearch · 正常/);
+    expect(await page.getByRole('region', { name: '后台任务' }).textContent()).toContain('服务时限提醒与升级');
+    expect(await page.getByRole('region', { name: '磁盘空间' }).textContent()).toMatch(/可用 [\d.]+ (GB|MB)，共/);
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await Promise.all([page.waitForURL(/done=rebuild/), search.getByRole('button', { name: '重建搜索索引' }).click()]);
+    expect(await page.getByRole('status').textContent()).toContain('已开始重建搜索索引');
+    await page.context().close();
+  });
+
+  it('starts the admin on a home page of what waits: the question asked today unassigned, nobody on duty yet, operations well', async () => {
+    const form = new URLSearchParams({ kind: 'consult', title: '管理首页统计用的问题', body: '这个问题用来检查管理首页的统计数字。', email: 'home@example.cn' });
+    const asked = await fetch(`${server.url}/ask`, { method: 'POST', redirect: 'manual', headers: { Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' }, body: form });
+    expect(asked.status).toBe(303);
+    const page = await signedIn('admin@demo.dayi');
+    await page.goto(`${server.url}/admin`);
+    const questions = page.getByRole('region', { name: '问题' });
+    expect(await questions.getByRole('link', { name: /未受理 \d+/ }).textContent()).toMatch(/未受理 [1-9]/);
+    expect(await questions.textContent()).toMatch(/新提问 [1-9]\d* 个/);
+    expect(await page.getByRole('region', { name: '当前值班' }).textContent()).toContain('尚未排班');
+    expect(await page.getByRole('region', { name: '运行' }).textContent()).toContain('查看系统运行状态');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await questions.getByRole('link', { name: /未受理/ }).click();
+    expect(page.url()).toContain('/desk?queue=unassigned');
+    await page.context().close();
+  });
 });

@@ -34,7 +34,7 @@ afterAll(async () => {
 interface Answer {
   total: number;
   hiddenTotal: number;
-  facets: Record<'manual' | 'faq' | 'courseware', number>;
+  facets: Record<'manual' | 'faq' | 'courseware' | 'video', number>;
 }
 
 const api = async (q: string, type?: string): Promise<Answer> =>
@@ -133,8 +133,8 @@ describe.skipIf(!hasChromium)('type tabs on /search', () => {
     await page.goto(`${server.url}/search?q=${encodeURIComponent('密码')}`);
     const tabs = page.getByRole('navigation', { name: '按类型筛选' }).getByRole('link');
     const before = await tabs.allTextContents();
-    const sum = all.facets.manual + all.facets.faq + all.facets.courseware;
-    expect(before).toEqual([`全部（${sum}）`, `手册（${all.facets.manual}）`, `常见问题（${all.facets.faq}）`, `培训课件（${all.facets.courseware}）`]);
+    const sum = all.facets.manual + all.facets.faq + all.facets.courseware + all.facets.video;
+    expect(before).toEqual([`全部（${sum}）`, `手册（${all.facets.manual}）`, `常见问题（${all.facets.faq}）`, `培训课件（${all.facets.courseware}）`, `培训视频（${all.facets.video}）`]);
     await Promise.all([page.waitForURL(/type=faq/), tabs.filter({ hasText: '常见问题' }).click()]);
     expect(await tabs.allTextContents()).toEqual(before);
     expect(await tabs.filter({ hasText: '常见问题' }).getAttribute('aria-current')).toBe('page');
@@ -174,7 +174,7 @@ describe.skipIf(!hasChromium)('no dead ends', () => {
     const page = await open();
     await page.goto(`${server.url}/search?q=${encodeURIComponent('密码')}&type=${none}`);
     expect(await page.locator('p.count').textContent()).toBe(`没有找到与“密码”相关的${label}。`);
-    const sum = all.facets.manual + all.facets.faq + all.facets.courseware;
+    const sum = all.facets.manual + all.facets.faq + all.facets.courseware + all.facets.video;
     expect(await page.getByRole('link', { name: `查看全部类型中的 ${sum} 条结果` }).getAttribute('href')).toBe(`/search?q=${encodeURIComponent('密码')}`);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await page.close();

@@ -62,3 +62,16 @@ export async function keptMailTo(dataDir: string, address: string, match: (subje
   }
   throw new Error(`no mail to ${address}`);
 }
+
+/** Signs in over HTTP (as the login form posts) and returns the `Cookie` header value of the new session. */
+export async function sessionCookie(baseUrl: string, email: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { Origin: baseUrl, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ email, password }),
+  });
+  const token = /dayi_session=([^;]+)/.exec(res.headers.get('set-cookie') ?? '')?.[1];
+  if (!token) throw new Error(`sign-in as ${email} failed: ${res.status}`);
+  return `dayi_session=${token}`;
+}

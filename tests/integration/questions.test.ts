@@ -1,11 +1,13 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailOutbox, questionEvents, questionRatings, questions, units, users } from '../../db/schema/index.ts';
+import { askSuggestions, mailOutbox, searchAskedAs, questionEvents, questionRatings, questions, units, users } from '../../db/schema/index.ts';
 import type { AuthUser } from '../../src/server/auth/auth.sessions.ts';
 import { startJobs, type Jobs } from '../../src/server/jobs/jobs.ts';
 import { replyToQuestion } from '../../src/server/questions/desk.usecases.ts';
 import { findQuestionByToken, findQuestionForViewer, listMyQuestions, timeline } from '../../src/server/questions/questions.queries.ts';
-import { createQuestion, recordDeflection, type QuestionDeps } from '../../src/server/questions/questions.usecases.ts';
+import { recordDeflection, recordSuggestions } from '../../src/server/questions/deflections.usecases.ts';
+import { askedAsByUrl, learnAskedAs, removeAskedAs } from '../../src/server/search/search.asked.ts';
+import { createQuestion, type QuestionDeps } from '../../src/server/questions/questions.usecases.ts';
 import { addFollowUp, confirmResolved, rateAnswer, reopenByAsker } from '../../src/server/questions/tracking.usecases.ts';
 import { createFixedClock } from '../../src/server/shared/clock.ts';
 import { newId } from '../../src/server/shared/ids.ts';
@@ -121,14 +123,16 @@ describe('who sees a question', () => {
   });
 });
 
+/** A question asked anonymously and answered by a new engineer. */
+async function answered(body = '在“数据报送 > 历史记录”页面右上角点击“导出”。') {
+  const engineer = await user(['engineer']);
+  const { question } = await anonymous();
+  const q = (await findQuestionByToken({ db: t.database.db, token: tokenOf(question.trackingUrl) }))!;
+  const { question: after, eventId } = await replyToQuestion({ ...deps, actor: engineer, question: q, version: q.version, body });
+  return { engineer, question: after, replyId: eventId };
+}
+
 describe('the asker on the tracking page', () => {
-  async function answered() {
-    const engineer = await user(['engineer']);
-    const { question } = await anonymous();
-    const q = (await findQuestionByToken({ db: t.database.db, token: tokenOf(question.trackingUrl) }))!;
-    const { question: after, eventId } = await replyToQuestion({ ...deps, actor: engineer, question: q, version: q.version, body: '在“数据报送 > 历史记录”页面右上角点击“导出”。' });
-    return { engineer, question: after, replyId: eventId };
-  }
   const rate = (question: Awaited<ReturnType<typeof answered>>['question'], replyEventId: string, overall: number) =>
     rateAnswer({ ...deps, question, version: question.version, reopenDays: 30, deskUrl: 'https://help.example.gov.cn/desk/x', input: { replyEventId, overall, attitude: 4, business: 4, technical: 4, reasons: ['clear'], comment: '' } });
 
@@ -167,9 +171,66 @@ describe('the asker on the tracking page', () => {
   });
 });
 
+describe('answered questions teach the search', () => {
+  const linking = '请按[导出说明](/manuals/user-guide/search#%E6%90%9C%E7%B4%A2%E6%8A%80%E5%B7%A7)操作，另见 https://help.example.gov.cn/faq/system-export-garbled 。';
+  const phrases = async (questionId: string) =>
+    (await t.database.db.select().from(searchAskedAs).where(eq(searchAskedAs.questionId, questionId))).map((r) => [r.url, r.phrase, r.source, r.removedAt === null]).sort();
+
+  it('a well-rated answer makes the question title an "asked as" phrase of each page it links; a poor rating does not', async () => {
+    let changed = 0;
+    const poor = await answered(linking);
+    await rateAnswer({ ...deps, searchChanged: () => changed++, question: poor.question, version: poor.question.version, reopenDays: 30, deskUrl: 'x', input: { replyEventId: poor.replyId, overall: 3, attitude: 3, business: 3, technical: 3, reasons: [], comment: '' } });
+    expect(await phrases(poor.question.id)).toEqual([]);
+    expect(changed).toBe(0);
+    const good = await answered(linking);
+    await rateAnswer({ ...deps, searchChanged: () => changed++, question: good.question, version: good.question.version, reopenDays: 30, deskUrl: 'x', input: { replyEventId: good.replyId, overall: 4, attitude: 4, business: 4, technical: 4, reasons: [], comment: '' } });
+    expect(await phrases(good.question.id)).toEqual([
+      ['/faq/system-export-garbled', good.question.title, 'rated', true],
+      ['/manuals/user-guide/search#搜索技巧', good.question.title, 'rated', true],
+    ]);
+    expect(changed).toBe(1);
+  });
+
+  it('confirming an answer solved teaches the search too, and a phrase an admin removed is never learnt again', async () => {
+    // Other pages than above: a page keeps one row per phrase, and every anonymous question here has the same title.
+    const { question } = await answered('见 /faq/account-locked 和 [说明](/manuals/user-guide/track#服务时限)。');
+    await confirmResolved({ ...deps, question, version: question.version, reopenDays: 30 });
+    const rows = await t.database.db.select().from(searchAskedAs).where(eq(searchAskedAs.questionId, question.id));
+    expect(rows.map((r) => r.source)).toEqual(['resolved', 'resolved']);
+    await removeAskedAs({ db: t.database.db, clock, id: rows[0]!.id, meta: { actor: null, ip: null, requestId: null } });
+    await expect(removeAskedAs({ db: t.database.db, clock, id: rows[0]!.id, meta: { actor: null, ip: null, requestId: null } })).rejects.toMatchObject({ status: 404 });
+    expect(await learnAskedAs(t.database.db, { clock, urls: [rows[0]!.url], phrase: question.title, questionId: question.id, source: 'rated' })).toBe(0);
+    const live = await askedAsByUrl(t.database.db);
+    expect(live.get(rows[0]!.url) ?? []).not.toContain(question.title);
+    expect(live.get(rows[1]!.url)).toContain(question.title);
+  });
+
+  it('an answer that links nothing of this site teaches nothing', async () => {
+    const { question } = await answered('请重启浏览器后再试。见 https://example.com/help');
+    await confirmResolved({ ...deps, question, version: question.version, reopenDays: 30 });
+    expect(await phrases(question.id)).toEqual([]);
+  });
+});
+
 describe('deflections', () => {
   it('records which article answered what was typed, and only articles of this site', async () => {
     await recordDeflection({ db: t.database.db, clock, input: { query: '导出 双公示', articleUrl: '/faq/system-export-garbled' }, viewer: null, clientIp: '10.9.0.1' });
     await expect(recordDeflection({ db: t.database.db, clock, input: { query: 'x', articleUrl: 'https://evil.example/' }, viewer: null, clientIp: null })).rejects.toMatchObject({ status: 400 });
+  });
+
+  it('counts each page suggested beside the ask form once, without its anchor or query, and only pages of this site', async () => {
+    const { recorded } = await recordSuggestions({
+      db: t.database.db,
+      clock,
+      input: { urls: ['/faq/account-forgot-password', '/faq/account-forgot-password#步骤', '/videos/data-reporting-demo?t=100', '/manuals/user-guide/search#搜索技巧'] },
+      clientIp: '10.9.0.2',
+    });
+    expect(recorded).toBe(3);
+    const rows = await t.database.db.select({ url: askSuggestions.pageUrl }).from(askSuggestions);
+    expect(rows.map((r) => r.url).sort()).toEqual(['/faq/account-forgot-password', '/manuals/user-guide/search', '/videos/data-reporting-demo']);
+    await expect(recordSuggestions({ db: t.database.db, clock, input: { urls: ['https://evil.example/faq/x'] }, clientIp: null })).rejects.toMatchObject({ status: 400, fields: { urls: expect.any(String) } });
+    await expect(recordSuggestions({ db: t.database.db, clock, input: { urls: Array.from({ length: 6 }, (_, i) => `/faq/a${i}`) }, clientIp: null })).rejects.toMatchObject({ status: 400 });
+    await expect(recordSuggestions({ db: t.database.db, clock, input: { urls: [] }, clientIp: null })).rejects.toMatchObject({ status: 400 });
+    expect(await t.database.db.$count(askSuggestions)).toBe(3);
   });
 });

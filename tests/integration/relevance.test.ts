@@ -2,22 +2,24 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadContent } from '../../src/server/content/content.loader.ts';
 import { createSearchService, type SearchService } from '../../src/server/search/search.client.ts';
-import { buildDocuments } from '../../src/server/search/search.documents.ts';
-import { contentIndexUid, rebuildIndex } from '../../src/server/search/search.index.ts';
+import { contentIndexUid } from '../../src/server/search/search.index.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { testIndexPrefix } from '../helpers/db.ts';
-import { evaluateRelevance, formatReport, loadLabelledSet, type RelevanceReport } from '../search/relevance.ts';
+import { evaluateRelevance, formatReport, indexForQuality, loadLabelledSet, type RelevanceReport } from '../search/relevance.ts';
 
 let search: SearchService;
 let report: RelevanceReport;
+let frozen: RelevanceReport;
 
 beforeAll(async () => {
-  // The shipped demo content, indexed as the server indexes it.
+  // The shipped demo content, indexed as the server indexes it (with the re-ranking model).
   const store = await loadContent(path.join(appRoot(), 'content'));
   search = createSearchService({ url: inject('meiliUrl'), apiKey: inject('meiliKey'), kind: 'external', indexPrefix: testIndexPrefix() });
-  await rebuildIndex({ search, docs: buildDocuments(store, () => new Date('2026-11-24T00:00:00Z')), synonyms: store.synonyms, dictionary: store.dictionary });
+  await indexForQuality(search, store);
   report = await evaluateRelevance({ search, set: loadLabelledSet() });
+  frozen = await evaluateRelevance({ search, set: loadLabelledSet('questions').filter((q) => q.half === 'test') });
   console.log(formatReport(report));
+  console.log(formatReport(frozen));
 });
 
 afterAll(async () => {
@@ -33,5 +35,20 @@ describe('search relevance on the frozen labelled set', () => {
 
   it.each(['paraphrase', 'homophone'] as const)('finds %s queries in the top 5 at least 80% of the time', (kind) => {
     expect(report.byKind[kind].hit5 / report.byKind[kind].n).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+// The frozen test half of the question-style set, never tuned on. The targets (0.95 overall,
+// 0.85 on paraphrases) are not reached yet; these floors keep what was reached from slipping back.
+describe('search relevance on the frozen test half of the question-style set', () => {
+  it('finds every exact and homophone-typo query in the top 5', () => {
+    expect(frozen.byKind.exact.hit5).toBe(frozen.byKind.exact.n);
+    expect(frozen.byKind.homophone.hit5).toBe(frozen.byKind.homophone.n);
+  });
+
+  it('finds at least 72% of all queries and 55% of question-style paraphrases in the top 5', () => {
+    expect(frozen.overall.n).toBe(60);
+    expect(frozen.overall.hit5 / frozen.overall.n).toBeGreaterThanOrEqual(0.72);
+    expect(frozen.byKind.paraphrase.hit5 / frozen.byKind.paraphrase.n).toBeGreaterThanOrEqual(0.55);
   });
 });

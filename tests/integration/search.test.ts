@@ -164,6 +164,18 @@ describe('search over the knowledge base', () => {
   });
 });
 
+describe('"asked as" phrases in the index', () => {
+  it('finds a section by how an answered question was worded, and forgets it when the phrase goes', async () => {
+    const store = content.store();
+    const find = async (q: string) => (await searchContent({ search, q, access: anon, rerankModel: null })).hits.map((h) => h.url);
+    expect(await find('蓝屏死机')).toEqual([]);
+    await syncIndex({ search, docs: buildDocuments(store, content.updatedAt, new Map([['/manuals/guide/ask#fault', ['电脑蓝屏死机了找谁']]])), synonyms: store.synonyms, dictionary: store.dictionary });
+    expect(await find('蓝屏死机')).toEqual(['/manuals/guide/ask#fault']);
+    await sync();
+    expect(await find('蓝屏死机')).toEqual([]);
+  });
+});
+
 describe('search log and feedback', () => {
   it('logs a settled search and the result clicked, once', async () => {
     const { id: logged } = await logSearch({ db: t.database.db, clock, source: 'ip:127.0.0.1', query: ' 故障 ', normalized: '故障', hits: 3, kind: 'submitted' });

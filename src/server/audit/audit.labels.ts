@@ -2,12 +2,11 @@
  * The audit log as admins read it: zh-CN names for the action codes the
  * use cases write, and an event's before/after as "字段：值" lines.
  */
-import { t } from '../../i18n/t.ts';
-import { zhCN, type MessageKey } from '../../i18n/zh-CN.ts';
+import { isMessageKey as isKey, t } from '../../i18n/t.ts';
+import { zhCN } from '../../i18n/zh-CN.ts';
 import { isUuid } from '../shared/ids.ts';
 
 const ACTION_PREFIX = 'audit.action.';
-const isKey = (key: string): key is MessageKey => Object.hasOwn(zhCN, key);
 
 /** Every action code that has a zh-CN name, in the order of the strings file (for the filter). */
 export const auditActions: readonly string[] = Object.keys(zhCN)

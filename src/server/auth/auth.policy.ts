@@ -26,17 +26,35 @@ export type Action =
   | 'admin.complaints'
   | 'admin.roster'
   | 'admin.sla'
+  | 'admin.system'
+  | 'admin.search'
   | 'questions.own'
   | 'question.read'
-  | 'desk.use';
+  | 'desk.use'
+  | 'faq.review'
+  | 'courseware.publish'
+  | 'videos.publish'
+  | 'announcements.manage'
+  | 'training.create'
+  | 'training.manage'
+  | 'training.attend';
 
 const STAFF: Role[] = ['engineer', 'trainer', 'admin'];
+
+/** Whose training it is, for `training.manage`. */
+export interface TrainingOwner {
+  trainerId: string;
+}
 
 /**
  * The one policy check: may `user` do `action` (on `resource`)? Deny by
  * default; every page and API route asks this on the server.
  */
-export function can(user: Actor | null, action: Action, resource?: { access?: Access; question?: QuestionOwner }): boolean {
+export function can(
+  user: Actor | null,
+  action: Action,
+  resource?: { access?: Access; question?: QuestionOwner; training?: TrainingOwner },
+): boolean {
   switch (action) {
     case 'content.read': {
       const access = resource?.access ?? 'public';
@@ -56,7 +74,22 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
       return Boolean(user.isUnitContact && user.unitId && q.unitId === user.unitId);
     }
     case 'desk.use':
+    case 'faq.review':
       return user?.roles.some((r) => r === 'engineer' || r === 'admin') ?? false;
+    case 'courseware.publish':
+    case 'videos.publish':
+    case 'announcements.manage':
+    case 'training.create':
+      return user?.roles.some((r) => r === 'trainer' || r === 'admin') ?? false;
+    case 'training.manage': {
+      // An admin runs any training; a trainer the ones they teach.
+      if (!user) return false;
+      if (user.roles.includes('admin')) return true;
+      const t = resource?.training;
+      return Boolean(t && user.roles.includes('trainer') && t.trainerId === user.id);
+    }
+    case 'training.attend':
+      return user !== null;
     case 'admin.home':
     case 'admin.users':
     case 'admin.units':
@@ -65,6 +98,8 @@ export function can(user: Actor | null, action: Action, resource?: { access?: Ac
     case 'admin.complaints':
     case 'admin.roster':
     case 'admin.sla':
+    case 'admin.system':
+    case 'admin.search':
       return user?.roles.includes('admin') ?? false;
     default:
       return false;

@@ -19,6 +19,8 @@ export const policies = {
   mailAccount: { free: 3, windowMs: 60 * 60_000, baseDelayMs: 10 * 60_000, maxDelayMs: 60 * 60_000 },
   mailIp: { free: 10, windowMs: 60 * 60_000, baseDelayMs: 5 * 60_000, maxDelayMs: 60 * 60_000 },
   form: { free: 30, windowMs: 10 * 60_000, baseDelayMs: 10_000, maxDelayMs: 10 * 60_000 },
+  /** A player reports every 15 s while a video plays: generous, but a script cannot fill the views table. */
+  videoProgress: { free: 600, windowMs: 10 * 60_000, baseDelayMs: 10_000, maxDelayMs: 10 * 60_000 },
   /** Search log rows (settled searches and clicks), per user or address. */
   searchLog: { free: 300, windowMs: 10 * 60_000, baseDelayMs: 10_000, maxDelayMs: 10 * 60_000 },
 } satisfies Record<string, LimitPolicy>;

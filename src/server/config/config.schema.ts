@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { faqConfigKeys } from '../faq/faq.config.ts';
 import { isPhone, normalizePhone } from '../shared/phone.ts';
 
 /**
@@ -168,6 +169,18 @@ export const configKeys = {
     schema: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(100),
     default: '10',
   },
+  coursewareMaxMb: {
+    env: 'COURSEWARE_MAX_MB',
+    doc: 'The largest courseware file (in MB) a trainer may upload as a version (pdf, pptx, docx, xlsx, zip).',
+    schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(1).max(100 * 1024),
+    default: '500',
+  },
+  videoMaxMb: {
+    env: 'VIDEO_MAX_MB',
+    doc: 'The largest training video (in MB) a trainer may upload (mp4, webm).',
+    schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(1).max(100 * 1024),
+    default: '4096',
+  },
   sessionIdleMinutes: {
     env: 'SESSION_IDLE_MINUTES',
     doc: 'A session ends after this many minutes without a request.',
@@ -245,6 +258,13 @@ export const configKeys = {
     doc: 'When the hotline answers, shown beside it.',
     schema: z.string().trim().min(1).max(40),
     default: '7×24 小时',
+  },
+  ...faqConfigKeys,
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    doc: 'Turns on `GET /metrics` (Prometheus text format) for scrapers sending `Authorization: Bearer <token>`; 24+ characters. Unset: `/metrics` answers 404.',
+    schema: z.string().min(24, 'must be at least 24 characters').optional(),
+    secret: true,
   },
   appTimeZone: {
     env: 'APP_TIME_ZONE',

@@ -2,22 +2,25 @@ import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { resolveInsideSync } from '../shared/paths.ts';
 import { parseFrontmatter, type ContentIssue } from './content.frontmatter.ts';
 import { renderMarkdown, type Section, type TocEntry } from './content.render.ts';
+import { compareVersions } from '../courseware/courseware.versions.ts';
 import {
   accessLevels,
   chapterSchema,
   coursewareSchema,
+  coursewareVersionSchema,
   faqSchema,
   manualIndexSchema,
-  synonymsSchema,
+  videoSchema,
   type Access,
 } from './content.schemas.ts';
+import type { Cue } from '../videos/videos.captions.ts';
+import { loadCaptions, loadDictionary, loadSynonyms } from './content.sidecars.ts';
 
-export type PageKind = 'manual' | 'chapter' | 'faq' | 'courseware';
+export type PageKind = 'manual' | 'chapter' | 'faq' | 'courseware' | 'video';
 
 export interface Page {
   kind: PageKind;
@@ -56,19 +59,45 @@ export interface Faq extends Page {
   slug: string;
   category: string;
   order: number;
+  /** Promoted from a cluster of questions at /admin/faq: which, when, by whom. */
+  promoted?: { questions: string[]; at: string; by: string };
 }
+
+export type CoursewareVersion = z.output<typeof coursewareVersionSchema>;
 
 export interface Courseware extends Page {
   kind: 'courseware';
   slug: string;
   summary: string;
   audience: string;
+  /** Newest first (by version number); the first is the current one. */
+  versions: CoursewareVersion[];
+}
+
+export type VideoMeta = z.output<typeof videoSchema>;
+
+export interface Video extends Page {
+  kind: 'video';
+  slug: string;
+  summary: string;
+  audience: string;
+  /** The course (content/courseware) this lesson belongs to, by slug. */
+  course?: string;
+  /** The media in FILES_DIR. */
+  media: Pick<VideoMeta, 'file' | 'name' | 'size' | 'sha256'>;
+  duration?: number;
+  poster?: string;
+  chapters: VideoMeta['chapters'];
+  /** The captions from `videos/<slug>.vtt`, in time order; empty when there are none (or they failed to load). */
+  cues: Cue[];
 }
 
 export interface ContentStore {
   manuals: Manual[];
   faqs: Faq[];
   courseware: Courseware[];
+  /** Newest first. */
+  videos: Video[];
   /** Every published page by URL. */
   pages: Map<string, Page>;
   /**
@@ -116,6 +145,8 @@ interface Parsed {
   data: Record<string, unknown>;
   body: string;
   bodyLine: number;
+  /** A video's captions. */
+  cues?: Cue[];
 }
 
 /** What a file is, from where it lives; null for files that are not pages. */
@@ -128,6 +159,8 @@ function classify(file: string): { kind: PageKind; manual?: string; slug: string
   if (m) return { kind: 'faq', slug: m[1]! };
   m = /^courseware\/([^/]+)\.md$/.exec(file);
   if (m) return { kind: 'courseware', slug: m[1]! };
+  m = /^videos\/([^/]+)\.md$/.exec(file);
+  if (m) return { kind: 'video', slug: m[1]! };
   return null;
 }
 
@@ -141,6 +174,8 @@ function urlOf(c: NonNullable<ReturnType<typeof classify>>): string {
       return `/faq/${c.slug}`;
     case 'courseware':
       return `/courseware/${c.slug}`;
+    case 'video':
+      return `/videos/${c.slug}`;
   }
 }
 
@@ -171,7 +206,7 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
         issues.push({ file, line: fm.line, message: fm.message });
         return;
       }
-      const schema: z.ZodType = { manual: manualIndexSchema, chapter: chapterSchema, faq: faqSchema, courseware: coursewareSchema }[c.kind];
+      const schema: z.ZodType = { manual: manualIndexSchema, chapter: chapterSchema, faq: faqSchema, courseware: coursewareSchema, video: videoSchema }[c.kind];
       const result = schema.safeParse(fm.value.data);
       if (!result.success) {
         for (const issue of result.error.issues.slice(0, 3)) {
@@ -181,7 +216,8 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
         }
         return;
       }
-      parsed.set(file, { file, hash, data: result.data as Record<string, unknown>, body: fm.value.body, bodyLine: fm.value.bodyLine, c });
+      const cues = c.kind === 'video' ? await loadCaptions(contentDir, `videos/${c.slug}.vtt`, issues, all) : undefined;
+      parsed.set(file, { file, hash, data: result.data as Record<string, unknown>, body: fm.value.body, bodyLine: fm.value.bodyLine, c, cues });
     });
   }
 
@@ -199,6 +235,7 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
   const chapters: Chapter[] = [];
   const faqs: Faq[] = [];
   const courseware: Courseware[] = [];
+  const videos: Video[] = [];
   // The images each rendered page references, by the page's file.
   const refs = new Map<string, Set<string>>();
 
@@ -238,9 +275,26 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
       } else if (p.c.kind === 'chapter') {
         chapters.push({ ...base, kind: 'chapter', manual: p.c.manual!, slug: p.c.slug, access: (d.access as Access | undefined) ?? 'public', order: (d.order as number | undefined) ?? p.c.order ?? 100 });
       } else if (p.c.kind === 'faq') {
-        faqs.push({ ...base, kind: 'faq', slug: p.c.slug, access: d.access as Access, category: d.category as string, order: d.order as number });
+        faqs.push({ ...base, kind: 'faq', slug: p.c.slug, access: d.access as Access, category: d.category as string, order: d.order as number, ...(d.promoted ? { promoted: d.promoted as Faq['promoted'] } : {}) });
+      } else if (p.c.kind === 'courseware') {
+        const versions = [...(d.versions as CoursewareVersion[])].sort((a, b) => compareVersions(b.version, a.version));
+        courseware.push({ ...base, kind: 'courseware', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, audience: d.audience as string, versions });
       } else {
-        courseware.push({ ...base, kind: 'courseware', slug: p.c.slug, access: d.access as Access, summary: d.summary as string, audience: d.audience as string });
+        const v = d as VideoMeta;
+        videos.push({
+          ...base,
+          kind: 'video',
+          slug: p.c.slug,
+          access: v.access,
+          summary: v.summary,
+          audience: v.audience,
+          course: v.course,
+          media: { file: v.file, name: v.name, size: v.size, sha256: v.sha256 },
+          duration: v.duration,
+          poster: v.poster,
+          chapters: v.chapters,
+          cues: p.cues ?? [],
+        });
       }
     });
   }
@@ -263,11 +317,13 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
   for (const f of faqs) pages.set(f.url, f);
   courseware.sort((a, b) => a.title.localeCompare(b.title, 'zh-CN'));
   for (const c of courseware) pages.set(c.url, c);
+  videos.sort((a, b) => (b.updated?.getTime() ?? 0) - (a.updated?.getTime() ?? 0) || a.title.localeCompare(b.title, 'zh-CN'));
+  for (const v of videos) pages.set(v.url, v);
 
   const synonyms = await loadSynonyms(contentDir, issues, all);
   const dictionary = await loadDictionary(contentDir, all);
   const assets = assetAccess(pages.values(), refs);
-  return { manuals: manualList, faqs, courseware, pages, assets, issues, synonyms, dictionary, hash: all.digest('hex') };
+  return { manuals: manualList, faqs, courseware, videos, pages, assets, issues, synonyms, dictionary, hash: all.digest('hex') };
 }
 
 /**
@@ -296,37 +352,6 @@ function assetAccess(pages: Iterable<Page>, refs: Map<string, Set<string>>): Map
     for (const file of refs.get(page.file) ?? []) assets.set(file, strictest(assets.get(file) ?? page.access, page.access));
   }
   return assets;
-}
-
-async function loadSynonyms(contentDir: string, issues: ContentIssue[], all: ReturnType<typeof createHash>): Promise<string[][]> {
-  const file = 'search/synonyms.yml';
-  let text: string;
-  try {
-    text = await readFile(path.join(contentDir, file), 'utf8');
-  } catch {
-    return [];
-  }
-  all.update(`${file}\0${text}\0`);
-  try {
-    const parsed = synonymsSchema.safeParse(parseYaml(text));
-    if (parsed.success) return parsed.data;
-    issues.push({ file, line: 1, message: `expected a list of groups of terms: ${parsed.error.issues[0]?.message}` });
-  } catch (e) {
-    const line = (e as { linePos?: { line: number }[] }).linePos?.[0]?.line ?? 1;
-    issues.push({ file, line, message: `invalid YAML: ${(e as Error).message.split('\n')[0]}` });
-  }
-  return [];
-}
-
-async function loadDictionary(contentDir: string, all: ReturnType<typeof createHash>): Promise<string[]> {
-  const file = 'search/dictionary.txt';
-  try {
-    const text = await readFile(path.join(contentDir, file), 'utf8');
-    all.update(`${file}\0${text}\0`);
-    return [...new Set(text.split(/\r?\n/).map((l) => l.replace(/#.*/, '').trim()).filter(Boolean))];
-  } catch {
-    return [];
-  }
 }
 
 /** `path:line: message`, as the log and `npm run content:check` print it. */

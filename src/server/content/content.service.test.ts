@@ -5,7 +5,8 @@ import { chapter, manualIndex, writeContent } from '../../../tests/helpers/conte
 import { createTestDatabase, type TestDatabase } from '../../../tests/helpers/db.ts';
 import { createFixedClock } from '../shared/clock.ts';
 import { loadContent } from './content.loader.ts';
-import { syncContentPages } from './content.service.ts';
+import { silentLog } from '../../../tests/helpers/runtime.ts';
+import { startContent, syncContentPages } from './content.service.ts';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -46,5 +47,33 @@ describe('when a page last changed', () => {
     const clock = createFixedClock('2026-11-25T01:45:00Z');
     const changed = await syncContentPages({ db: t.database.db, clock, store: await loadContent(dir), contentDir: dir });
     expect(changed.get('/faq/ahead')).toEqual(clock.now());
+  });
+});
+
+describe('reloading while a reload runs', () => {
+  it('gives a caller who wrote a file during a running reload a reload that reads it', async () => {
+    const dir = writeContent({ 'faq/a.md': '---\ntitle: 甲？\n---\n答。\n' });
+    const content = await startContent({ contentDir: dir, db: t.database.db, clock: createFixedClock('2026-12-06T02:00:00Z'), log: silentLog, rescanMs: 60_000, debounceMs: 60_000 });
+    try {
+      // A change listener that holds the first reload open until the test lets it go.
+      let release!: () => void;
+      const held = new Promise<void>((r) => (release = r));
+      let calls = 0;
+      content.onChange(async () => {
+        if (calls++ === 0) await held;
+      });
+      writeFileSync(path.join(dir, 'faq/b.md'), '---\ntitle: 乙？\n---\n答。\n');
+      const first = content.reload();
+      await new Promise((r) => setTimeout(r, 200));
+      // Written while the first reload (which has read b.md already) is still running.
+      writeFileSync(path.join(dir, 'faq/c.md'), '---\ntitle: 丙？\n---\n答。\n');
+      const second = content.reload();
+      release();
+      await first;
+      await second;
+      expect(content.store().faqs.map((f) => f.slug).sort()).toEqual(['a', 'b', 'c']);
+    } finally {
+      content.stop();
+    }
   });
 });

@@ -105,10 +105,12 @@ export async function startContent({
   report(store);
 
   let running: Promise<{ changed: boolean }> | null = null;
-  let again = false;
+  let queued: Promise<{ changed: boolean }> | null = null;
   const doReload = async (): Promise<{ changed: boolean }> => {
+    // The fingerprint before the load: a file changed while loading differs from it, so the next rescan loads again.
+    const before = await fingerprint(contentDir);
     const next = await loadContent(contentDir);
-    print = await fingerprint(contentDir);
+    print = before;
     if (next.hash === store.hash) return { changed: false };
     changedAt = await syncContentPages({ db, clock, store: next, contentDir });
     store = next;
@@ -123,20 +125,22 @@ export async function startContent({
     }
     return { changed: true };
   };
-  // One reload at a time; a change during a reload triggers one more.
+  // One reload at a time. A reload asked for while one runs is a fresh one after it (shared by everyone who
+  // asks meanwhile): the running one may have read the files before the caller wrote theirs.
   const reload = (): Promise<{ changed: boolean }> => {
-    if (running) {
-      again = true;
+    if (!running) {
+      running = doReload().finally(() => {
+        running = null;
+      });
       return running;
     }
-    running = doReload().finally(() => {
-      running = null;
-      if (again) {
-        again = false;
-        void reload();
-      }
-    });
-    return running;
+    queued ??= running
+      .catch(() => undefined)
+      .then(() => {
+        queued = null;
+        return reload();
+      });
+    return queued;
   };
   const safeReload = () =>
     reload().catch((err: unknown) => log.error({ err }, 'content reload failed; keeping the previous content'));

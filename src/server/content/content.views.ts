@@ -2,7 +2,7 @@ import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { contentPages } from '../../../db/schema/index.ts';
 import { canView, type Viewer } from './content.access.ts';
-import type { Chapter, ContentStore, Courseware, Faq, Manual, Page } from './content.loader.ts';
+import type { Chapter, ContentStore, Courseware, Faq, Manual, Page, Video } from './content.loader.ts';
 import type { ContentService } from './content.service.ts';
 
 export type Lookup<T> = { status: 'ok'; value: T } | { status: 'not_found' } | { status: 'forbidden' };
@@ -55,7 +55,7 @@ export function faqByCategory(store: ContentStore, viewer: Viewer | null): { cat
   return [...groups].map(([category, entries]) => ({ category, entries }));
 }
 
-type AnyPage = Manual | Chapter | Faq | Courseware;
+type AnyPage = Manual | Chapter | Faq | Courseware | Video;
 
 export function findPage<K extends AnyPage['kind']>(store: ContentStore, viewer: Viewer | null, url: string, kind: K): Lookup<Extract<AnyPage, { kind: K }>> {
   const page = store.pages.get(url);

@@ -8,22 +8,40 @@ const UPLOAD_LIMITS: Record<string, number> = {
 };
 
 /**
- * Pages whose forms carry attachments: a multipart post to one of them is
- * streamed to disk by the front handler (src/server/uploads) instead of read
- * into memory, under the attachment limits instead of the ones above.
+ * What a page's form uploads: question attachments, a courseware version, or a
+ * training video with its captions. Each kind has its own limits
+ * (ATTACHMENT_MAX_MB, COURSEWARE_MAX_MB, VIDEO_MAX_MB).
  */
-const UPLOAD_ROUTES = [/^\/ask$/, /^\/track\/[^/]+$/, /^\/questions\/[^/]+$/, /^\/desk\/[^/]+$/];
+export type UploadKind = 'attachments' | 'courseware' | 'video';
 
-export const acceptsUploads = (pathname: string): boolean => UPLOAD_ROUTES.some((r) => r.test(pathname));
+/**
+ * Pages whose forms carry files: a multipart post to one of them is streamed
+ * to disk by the front handler (src/server/uploads) instead of read into
+ * memory, under its kind's limits instead of the ones above.
+ */
+const UPLOAD_ROUTES: [RegExp, UploadKind][] = [
+  [/^\/ask$/, 'attachments'],
+  [/^\/track\/[^/]+$/, 'attachments'],
+  [/^\/questions\/[^/]+$/, 'attachments'],
+  [/^\/desk\/[^/]+$/, 'attachments'],
+  [/^\/courseware\/new$/, 'courseware'],
+  [/^\/courseware\/[^/]+\/versions$/, 'courseware'],
+  [/^\/videos\/new$/, 'video'],
+  [/^\/videos\/[^/]+\/edit$/, 'video'],
+];
+
+/** The kind of upload a multipart post to `pathname` carries; null where none is taken. */
+export const uploadKindOf = (pathname: string): UploadKind | null => UPLOAD_ROUTES.find(([r]) => r.test(pathname))?.[1] ?? null;
 
 /** The most a request to `pathname` may send. */
 export function bodyLimitFor(pathname: string): number {
   return UPLOAD_LIMITS[pathname] ?? DEFAULT_BODY_LIMIT;
 }
 
-/** `262144` → `256 KB`, `1572864` → `1.5 MB`, for messages and lists people read. */
+/** `262144` → `256 KB`, `1572864` → `1.5 MB`, `5368709120` → `5 GB`, for messages and lists people read. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
+  if (bytes < 1024 ** 3) return `${Number((bytes / 1024 / 1024).toFixed(1))} MB`;
+  return `${Number((bytes / 1024 ** 3).toFixed(1))} GB`;
 }

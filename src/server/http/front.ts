@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { BlockList } from 'node:net';
 import { holdUpload, releaseUpload, UPLOAD_HEADER } from '../uploads/uploads.pending.ts';
 import { receiveMultipart, UnreadableForm, type ReceiveLimits } from '../uploads/uploads.receive.ts';
-import { acceptsUploads, bodyLimitFor, DEFAULT_BODY_LIMIT, formatBytes } from './body-limits.ts';
+import { bodyLimitFor, DEFAULT_BODY_LIMIT, formatBytes, uploadKindOf, type UploadKind } from './body-limits.ts';
 import { isTrusted, normalizeAddress, resolveClientAddress } from './client-address.ts';
 
 /** Where the front handler puts the resolved client address for the Astro middleware. */
@@ -20,11 +20,16 @@ const FORWARDED = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', '
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 type BodiedRequest = IncomingMessage & { body?: Buffer };
 
-/** Where attachments go and how large they may be (ATTACHMENT_MAX_MB, ATTACHMENTS_PER_QUESTION). */
-export interface UploadSettings {
-  filesDir: string;
+/** How large each kind of upload's files may be and how many one form may carry. */
+export interface UploadLimits {
   maxFileBytes: number;
   maxFiles: number;
+}
+
+/** Where uploads go and the limits of each kind (ATTACHMENT_MAX_MB, ATTACHMENTS_PER_QUESTION, COURSEWARE_MAX_MB, VIDEO_MAX_MB). */
+export interface UploadSettings {
+  filesDir: string;
+  limits: Record<UploadKind, UploadLimits>;
 }
 
 function pathnameOf(target: string | undefined): string {
@@ -79,11 +84,9 @@ export function createFrontHandler(
   { trustProxy, trusted, uploads }: { trustProxy: boolean; trusted: BlockList; uploads: UploadSettings },
   next: Handler,
 ): Handler {
-  const uploadLimits: ReceiveLimits = {
-    maxFileBytes: uploads.maxFileBytes,
-    maxFiles: uploads.maxFiles,
-    maxFieldBytes: DEFAULT_BODY_LIMIT,
-    maxTotalBytes: uploads.maxFiles * uploads.maxFileBytes + 2 * DEFAULT_BODY_LIMIT,
+  const receiveLimits = (kind: UploadKind): ReceiveLimits => {
+    const { maxFileBytes, maxFiles } = uploads.limits[kind];
+    return { maxFileBytes, maxFiles, maxFieldBytes: DEFAULT_BODY_LIMIT, maxTotalBytes: maxFiles * maxFileBytes + 2 * DEFAULT_BODY_LIMIT };
   };
   (globalThis as Record<symbol, unknown>)[FRONT_MARK] = true;
   return (req, res) => {
@@ -101,7 +104,8 @@ export function createFrontHandler(
 
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return next(req, res);
     const pathname = pathnameOf(req.url);
-    if (acceptsUploads(pathname) && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return streamUploads(req, res);
+    const kind = uploadKindOf(pathname);
+    if (kind && /^multipart\/form-data/i.test(req.headers['content-type'] ?? '')) return streamUploads(req, res, receiveLimits(kind));
     const limit = bodyLimitFor(pathname);
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > limit) return tooLarge(req, res, limit, { declared: true });
@@ -128,12 +132,12 @@ export function createFrontHandler(
   };
 
   /**
-   * A form with attachments: the files are streamed to FILES_DIR/incoming as
+   * A form with files: the files are streamed to FILES_DIR/incoming as
    * they arrive; the route gets the text fields as an ordinary urlencoded body
    * and finds the files by the upload header. Files the route does not take
    * are deleted when the response ends, whatever happened.
    */
-  function streamUploads(req: IncomingMessage, res: ServerResponse) {
+  function streamUploads(req: IncomingMessage, res: ServerResponse, uploadLimits: ReceiveLimits) {
     const declared = Number(req.headers['content-length']);
     if (Number.isFinite(declared) && declared > uploadLimits.maxTotalBytes) return tooLarge(req, res, uploadLimits.maxTotalBytes, { declared: true });
     receiveMultipart(req, { filesDir: uploads.filesDir, limits: uploadLimits }).then(

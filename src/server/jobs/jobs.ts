@@ -10,6 +10,8 @@ export const queues = {
   'maintenance.prune': { retryLimit: 2, retryDelay: 300, expireInSeconds: 600 },
   // One job per SLA step, due at its minute (startAfter); the handler claims the step once (escalation.usecases.ts).
   'sla.fire': { retryLimit: 6, retryDelay: 20, retryBackoff: true, expireInSeconds: 120 },
+  // A new question joins the cluster of its best match (src/server/faq/faq.usecases.ts); idempotent.
+  'faq.assign': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
 } satisfies Record<string, QueueOptions>;
 
 /**

@@ -6,19 +6,21 @@ import { attachmentsOf, byEvent, type AttachmentRow } from './attachments.usecas
 import { questionPeople, timeline, type QuestionRow, type TimelineEntry } from './questions.queries.ts';
 import { complaintsOf } from './complaints.usecases.ts';
 import { latestReply } from './tracking.usecases.ts';
+import { publishedFaqOf } from '../faq/faq.review.ts';
 
-/** Everything the asker's page shows: the public timeline (no internal notes), who handles it, the answer to rate, the complaints. */
+/** Everything the asker's page shows: the public timeline (no internal notes), who handles it, the answer to rate, the complaints, the FAQ entry it became part of. */
 export async function loadAskerView({ db, question }: { db: Db; question: QuestionRow }) {
-  const [entries, files, people, reply, complaints] = await Promise.all([
+  const [entries, files, people, reply, complaints, faqSlug] = await Promise.all([
     timeline({ db, questionId: question.id, withInternal: false }),
     attachmentsOf({ db, questionId: question.id, withInternal: false }),
     questionPeople({ db, question }),
     latestReply({ db, questionId: question.id }),
     complaintsOf({ db, questionId: question.id }),
+    publishedFaqOf({ db, questionId: question.id }),
   ]);
   const [rating] = reply ? await db.select().from(questionRatings).where(eq(questionRatings.replyEventId, reply.id)) : [];
   const followed = await loadFollowed({ db, question });
-  return { entries, files: byEvent(files), followed, ...people, reply: reply ? { id: reply.id } : null, rating: rating ?? null, complaints };
+  return { entries, files: byEvent(files), followed, ...people, reply: reply ? { id: reply.id } : null, rating: rating ?? null, complaints, faqSlug };
 }
 
 /**

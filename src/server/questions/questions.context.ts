@@ -28,6 +28,7 @@ export function changeDeps({ runtime }: LocalsLike): ChangeDeps {
     baseUrl: runtime.publicBase,
     timeZone: runtime.config.appTimeZone,
     replyAddress: runtime.replyAddress,
+    searchChanged: () => void runtime.indexer.sync(),
   };
 }
 

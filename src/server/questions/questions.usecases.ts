@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 import { and, eq, or } from 'drizzle-orm';
-import { z } from 'zod';
 import type { Db, Tx } from '../../../db/client.ts';
-import { idempotencyKeys, questionDeflections, questionEvents, questions, units, users, type QuestionChannel } from '../../../db/schema/index.ts';
-import { policies, takeAttempt, type LimitPolicy } from '../auth/auth.ratelimit.ts';
+import { idempotencyKeys, questionEvents, questions, units, users, type QuestionChannel } from '../../../db/schema/index.ts';
+import { takeAttempt, type LimitPolicy } from '../auth/auth.ratelimit.ts';
 import type { AuthUser } from '../auth/auth.sessions.ts';
 import { newToken } from '../auth/auth.tokens.ts';
 import type { ReplyAddress } from '../inbound/inbound.address.ts';
@@ -221,21 +220,7 @@ async function insertQuestion(
     { trackingUrl },
   );
   await queueMail({ tx, jobs: deps.jobs, clock: deps.clock, from: deps.mailFrom, mail, id: receiptId });
+  // FAQ clustering: the question joins its best match's cluster once this commits.
+  await deps.jobs.sendMany('faq.assign', [{ data: { id } }], { tx });
   return { id, number, trackingUrl };
-}
-
-const deflectionSchema = z.strictObject({
-  query: z.string().trim().min(1).max(500),
-  articleUrl: z.string().regex(/^\/(manuals|faq|courseware)\/[^\s]{1,300}$/, '只能记录本站的手册、常见问题或课件。'),
-});
-
-/**
- * "这解决了我的问题" on a suggestion beside the ask form: records which text
- * the asker had typed and which article answered it. Nothing is submitted.
- */
-export async function recordDeflection({ db, clock, input, viewer, clientIp }: { db: Db; clock: Clock; input: unknown; viewer: AuthUser | null; clientIp: string | null }): Promise<void> {
-  const parsed = deflectionSchema.safeParse(input);
-  if (!parsed.success) throw createValidationError(fieldsOf(parsed.error));
-  if (clientIp) await takeAttempt({ db, clock, key: `form:ip:${clientIp}`, policy: policies.form });
-  await db.insert(questionDeflections).values({ id: newId(), query: parsed.data.query, articleUrl: parsed.data.articleUrl, userId: viewer?.id ?? null, createdAt: clock.now() });
 }

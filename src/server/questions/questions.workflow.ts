@@ -25,6 +25,8 @@ export interface ChangeDeps {
   timeZone: string;
   /** The Reply-To of mails about a question, when Dayi receives mail (INBOUND_SMTP_PORT). */
   replyAddress?: ReplyAddress;
+  /** Called after a change taught the search an "asked as" phrase, so the index catches up now. */
+  searchChanged?: () => void;
 }
 
 export interface ChangeEvent {

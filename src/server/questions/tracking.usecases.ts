@@ -4,6 +4,8 @@ import { questionEvents, questionRatings, users } from '../../../db/schema/index
 import { queueMail } from '../mail/mail.outbox.ts';
 import { createErrorFactory, createValidationError, fieldsOf } from '../shared/errors.ts';
 import { newId } from '../shared/ids.ts';
+import type { Tx } from '../../../db/client.ts';
+import { ASKED_AS_MIN_RATING, learnAskedAs, linkedPages } from '../search/search.asked.ts';
 import type { AttachmentBatch } from './attachments.usecases.ts';
 import { createQuestionStateError } from './questions.errors.ts';
 import { lowRatingMail } from './questions.mail.ts';
@@ -66,15 +68,39 @@ export async function addFollowUp(d: AskerAction & { body: unknown; attachments?
   });
 }
 
-/** The asker confirms the problem is solved. */
+/**
+ * The pages the latest public reply links become "asked as" phrases of the
+ * question's title (the asker found that answer good): in the change's transaction.
+ */
+async function learnFromLatestReply(tx: Tx, d: AskerAction, source: 'rated' | 'resolved', replyBody?: string | null): Promise<number> {
+  let body = replyBody;
+  if (body === undefined) {
+    const [latest] = await tx
+      .select({ body: questionEvents.body })
+      .from(questionEvents)
+      .where(and(eq(questionEvents.questionId, d.question.id), eq(questionEvents.kind, 'replied'), eq(questionEvents.internal, false)))
+      .orderBy(desc(questionEvents.createdAt))
+      .limit(1);
+    body = latest?.body;
+  }
+  return learnAskedAs(tx, { clock: d.clock, urls: linkedPages(body ?? ''), phrase: d.question.title, questionId: d.question.id, source });
+}
+
+/** The asker confirms the problem is solved; the pages the answer linked learn how the question was asked. */
 export async function confirmResolved(d: AskerAction) {
   if (!OPEN_STATUSES.includes(d.question.status) || d.question.mergedIntoId) throw createQuestionStateError();
-  return changeQuestion(d, {
+  let learnt = 0;
+  const result = await changeQuestion(d, {
     question: d.question,
     version: d.version,
     set: { status: 'resolved', resolvedAt: d.clock.now() },
     event: { kind: 'resolved', ...asAsker(d.question), data: { from: d.question.status, to: 'resolved' } },
+    alongside: async (tx) => {
+      learnt = await learnFromLatestReply(tx, d, 'resolved');
+    },
   });
+  if (learnt) d.searchChanged?.();
+  return result;
 }
 
 /** Whether the asker may still reopen: resolved, or closed less than REOPEN_DAYS ago. */
@@ -127,7 +153,8 @@ export async function rateAnswer(d: AskerAction & { input: unknown; deskUrl: str
   if (earlier && now.getTime() - earlier.createdAt.getTime() > RATING_CHANGE_DAYS * DAY) throw createRatingLockedError();
   const admins = r.overall <= 2 ? await db.select({ email: users.email }).from(users).where(and(arrayContains(users.roles, ['admin']), eq(users.status, 'active'))) : [];
   const values = { overall: r.overall, attitude: r.attitude, business: r.business, technical: r.technical, reasons: r.reasons, comment: r.comment || null, updatedAt: now };
-  return changeQuestion(d, {
+  let learnt = 0;
+  const result = await changeQuestion(d, {
     question: d.question,
     version: d.version,
     event: { kind: 'rated', ...asAsker(d.question), data: { overall: r.overall, changed: Boolean(earlier) } },
@@ -136,8 +163,12 @@ export async function rateAnswer(d: AskerAction & { input: unknown; deskUrl: str
       else await tx.insert(questionRatings).values({ id: newId(), questionId: d.question.id, replyEventId: reply.id, engineerId: reply.actorId, createdAt: now, ...values });
       if (admins.length)
         await queueMail({ tx, jobs: d.jobs, clock, from: d.mailFrom, mail: lowRatingMail(d.question, { to: admins.map((a) => a.email), overall: r.overall, comment: values.comment, deskUrl: d.deskUrl }) });
+      // A well-rated answer: the pages it links learn how this question was asked.
+      if (r.overall >= ASKED_AS_MIN_RATING) learnt = await learnFromLatestReply(tx, d, 'rated', reply.body);
     },
   });
+  if (learnt) d.searchChanged?.();
+  return result;
 }
 
 /** The latest answer, the one the rating form rates by default. */

@@ -8,7 +8,9 @@ import { fireSlaTimer } from '../escalation/escalation.usecases.ts';
 import { seedCalendar, seedSlaDefaults } from '../sla/sla.seed.ts';
 import { sweepIncoming } from '../uploads/uploads.store.ts';
 import { pruneExpired } from '../jobs/maintenance.ts';
+import { askedAsByUrl } from '../search/search.asked.ts';
 import { buildDocuments } from '../search/search.documents.ts';
+import { createRerankBuilder } from '../search/search.rerank.ts';
 import { createIndexer, type Indexer } from '../search/search.index.ts';
 import { deliverOutboxMail } from '../mail/mail.outbox.ts';
 import { createMailTransport, type MailTransport } from '../mail/mail.transport.ts';
@@ -19,6 +21,10 @@ import { linkBase } from '../http/public-url.ts';
 import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/inbound.address.ts';
 import { inboundDeps } from '../inbound/inbound.context.ts';
 import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
+import { seedDemoFiles } from '../demo/demo.files.ts';
+import { pgliteDump } from '../ops/backup.ts';
+import { startControlSocket } from '../ops/control.socket.ts';
+import { faqHandler, prepareQuestionsIndex } from '../faq/faq.jobs.ts';
 import { acquireDataDirLock } from './lock.ts';
 import { restrictDataPermissions, tightenTree } from './permissions.ts';
 
@@ -41,6 +47,8 @@ export interface Runtime {
   replyAddress?: ReplyAddress;
   /** The inbound SMTP server, in a process that works jobs when INBOUND_SMTP_PORT is set. */
   inbound?: InboundServer;
+  /** The local control socket (embedded database only), through which `npm run backup` dumps the database while this server runs. */
+  control?: { close(): Promise<void> };
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
 }
@@ -91,20 +99,30 @@ export async function bootRuntime({
     const search = await startSearch({ config, log });
     undo.push(() => search.stop());
 
+    // The shipped demo content's courseware and video files, when CONTENT_DIR is that content.
+    const demoFiles = await seedDemoFiles({ contentDir: config.contentDir, filesDir: config.filesDir });
+    if (demoFiles) log.info({ files: demoFiles }, 'demo files copied into FILES_DIR');
     const content = await startContent({ contentDir: config.contentDir, db: database.db, clock, log });
     undo.push(() => content.stop());
+    const buildRerankModel = createRerankBuilder();
     const indexer = createIndexer({
       search,
       log,
-      source: () => {
+      source: async () => {
         const store = content.store();
-        return { docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms, dictionary: store.dictionary };
+        const asked = await askedAsByUrl(database.db);
+        const docs = buildDocuments(store, content.updatedAt, asked);
+        // Searches re-rank with a model of the same documents.
+        search.rerankModel = await buildRerankModel(docs, store);
+        return { docs, synonyms: store.synonyms, dictionary: store.dictionary };
       },
     });
     undo.push(() => indexer.stop());
     content.onChange(() => indexer.sync());
     // Catch up before serving when the engine is there; when it is not, the indexer retries.
     if (search.client) await indexer.sync();
+    // The questions index for FAQ matching (settings only; documents come with each question's job).
+    if (work && search.client) await prepareQuestionsIndex({ search, contentDir: config.contentDir, log });
 
     const mail = createMailTransport(config.mail);
     undo.push(() => mail.close());
@@ -121,6 +139,7 @@ export async function bootRuntime({
               const deps = { db: database.db, clock, jobs: self.jobs, mailFrom: config.mailFrom, baseUrl: self.publicBase, timeZone: config.appTimeZone };
               await fireSlaTimer({ ...deps, dutyFallbackEmail: config.dutyFallbackEmail ?? null }, String(data.id));
             },
+            'faq.assign': faqHandler({ db: database.db, search, clock, log, config }),
             'maintenance.prune': async () => {
               log.info(await pruneExpired({ db: database.db, clock }), 'pruned expired sessions, links and rate-limit counters');
               const incoming = await sweepIncoming(config.filesDir, { now: clock.now(), olderThanMs: INCOMING_MAX_AGE_MS });
@@ -163,6 +182,10 @@ export async function bootRuntime({
       });
       undo.push(() => rt.inbound?.close());
     }
+    if (work && database.kind === 'pglite') {
+      rt.control = await startControlSocket({ dataDir: config.dataDir, dumpDatabase: pgliteDump(database.client), log });
+      undo.push(() => rt.control?.close());
+    }
     return rt;
   } catch (e) {
     for (const step of undo.reverse()) await Promise.resolve(step()).catch(() => {});
@@ -174,6 +197,7 @@ export async function bootRuntime({
 export async function shutdownRuntime(rt: Runtime): Promise<void> {
   const steps: [string, () => Promise<void> | void][] = [
     ['inbound', () => rt.inbound?.close()],
+    ['control', () => rt.control?.close()],
     ['jobs', () => rt.jobs.stop()],
     ['mail', () => rt.mail.close()],
     ['content', () => rt.content.stop()],

@@ -1,5 +1,6 @@
 import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config/config.ts';
+import type { RerankModel } from './search.rerank.ts';
 import type { Logger } from '../shared/logger.ts';
 import { startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
 import { createMeiliHttpClient } from './search.http.ts';
@@ -15,6 +16,8 @@ export interface SearchService {
   indexPrefix: string;
   /** Why there is no engine, when there is none. */
   unavailableReason: string | null;
+  /** The re-ranking model over the documents last indexed from this process (null until then). */
+  rerankModel: RerankModel | null;
   health(): Promise<{ ok: boolean; error?: string }>;
   stop(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export function createSearchService({
     url,
     indexPrefix,
     unavailableReason: null,
+    rerankModel: null,
     async health() {
       try {
         const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
@@ -62,6 +66,7 @@ function unavailableSearch(kind: SearchService['kind'], reason: string, indexPre
     url: null,
     indexPrefix,
     unavailableReason: reason,
+    rerankModel: null,
     health: async () => ({ ok: false, error: reason }),
     stop: async () => {},
   };

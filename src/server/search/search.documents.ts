@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { pinyin } from 'pinyin-pro';
-import type { ContentStore, Page } from '../content/content.loader.ts';
+import type { ContentStore, Courseware, Page, Video } from '../content/content.loader.ts';
 import type { Access } from '../content/content.schemas.ts';
+import { captionWindows, formatTimestamp } from '../videos/videos.captions.ts';
 
-export type DocType = 'manual' | 'faq' | 'courseware';
+export type DocType = 'manual' | 'faq' | 'courseware' | 'video';
 
-/** One search document: a manual section, an FAQ, or a courseware item. */
+/** One search document: a manual section, an FAQ, a courseware item, a video, or about 30 s of a video's captions. */
 export interface SearchDocument {
   id: string;
   type: DocType;
@@ -19,6 +20,8 @@ export interface SearchDocument {
   url: string;
   access: Access;
   tags: string[];
+  /** "Asked as": titles of answered questions this page answered (see search.asked.ts). */
+  asked: string[];
   /** Unix seconds. */
   updated: number;
   /** Toneless pinyin syllables of title and headings, for homophone typos (古障 → gu zhang). */
@@ -55,7 +58,7 @@ export function foldTimes(text: string): string {
   return text.replace(/(\d)\s*[×xX*＊]\s*(\d)/g, '$1x$2');
 }
 
-function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials'>): SearchDocument {
+function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials' | 'asked'> & { asked?: string[] }): SearchDocument {
   const names = [d.title, ...d.headings];
   const doc = {
     id: documentId(d.url),
@@ -63,6 +66,7 @@ function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials'>):
     title: foldTimes(d.title),
     section: foldTimes(d.section),
     text: foldTimes(d.text.slice(0, MAX_TEXT)),
+    asked: d.asked ?? [],
     pinyin: [...new Set(names.map(toPinyin))].join(' | '),
     initials: [...new Set(names.map(toInitials).filter(Boolean))],
   };
@@ -73,34 +77,68 @@ function docType(page: Page): DocType | null {
   if (page.kind === 'chapter') return 'manual';
   if (page.kind === 'faq') return 'faq';
   if (page.kind === 'courseware') return 'courseware';
+  if (page.kind === 'video') return 'video';
   return null;
 }
 
-/** Section-level documents for every searchable page in the store. */
-export function buildDocuments(store: ContentStore, updatedAt: (page: Page) => Date): SearchDocument[] {
+/**
+ * Section-level documents for every searchable page in the store. `asked`
+ * holds the "asked as" phrases by URL; a phrase for a whole manual page goes
+ * to its first section.
+ */
+export function buildDocuments(store: ContentStore, updatedAt: (page: Page) => Date, asked: Map<string, string[]> = new Map()): SearchDocument[] {
   const docs: SearchDocument[] = [];
   for (const page of store.pages.values()) {
     const type = docType(page);
     if (!type) continue;
     const updated = Math.floor(updatedAt(page).getTime() / 1000);
     const common = { type, title: page.title, access: page.access, tags: page.tags, updated };
-    if (type !== 'manual') {
-      // An FAQ or courseware item is one document: the whole page answers one thing.
-      const text = page.sections.map((s) => [...s.headings, s.text].join(' ')).join(' ');
-      docs.push(finish({ ...common, section: page.title, headings: [], text, url: page.url }));
+    if (page.kind === 'video') {
+      docs.push(...videoDocuments(page as Video, common));
       continue;
     }
-    for (const s of page.sections) {
-      docs.push(
-        finish({
-          ...common,
-          section: s.headings.at(-1) ?? page.title,
-          headings: s.headings,
-          text: s.text,
-          url: s.anchor ? `${page.url}#${s.anchor}` : page.url,
-        }),
-      );
+    if (type !== 'manual') {
+      // An FAQ or courseware item is one document: the whole page answers one thing.
+      let text = page.sections.map((s) => [...s.headings, s.text].join(' ')).join(' ');
+      // A course is found by its summary, audience and what each version changed, too.
+      if (page.kind === 'courseware') {
+        const c = page as Courseware;
+        text = [c.summary, c.audience, text, ...c.versions.map((v) => `${v.version} ${v.changelog}`)].filter(Boolean).join(' ');
+      }
+      docs.push(finish({ ...common, section: page.title, headings: [], text, url: page.url, asked: asked.get(page.url) }));
+      continue;
     }
+    page.sections.forEach((s, i) => {
+      const url = s.anchor ? `${page.url}#${s.anchor}` : page.url;
+      const phrases = [...(asked.get(url) ?? []), ...(i === 0 && url !== page.url ? (asked.get(page.url) ?? []) : [])];
+      docs.push(finish({ ...common, section: s.headings.at(-1) ?? page.title, headings: s.headings, text: s.text, url, asked: [...new Set(phrases)] }));
+    });
+  }
+  return docs;
+}
+
+/**
+ * A video is found by its page (title, summary, chapters, notes) and by what
+ * is said in it: its captions in windows of about 30 s, each a document that
+ * opens the video at the window's first second (`?t=`), headed by its time
+ * and the chapter it falls in.
+ */
+function videoDocuments(video: Video, common: Pick<SearchDocument, 'type' | 'title' | 'access' | 'tags' | 'updated'>): SearchDocument[] {
+  const notes = video.sections.map((s) => [...s.headings, s.text].join(' ')).join(' ');
+  const text = [video.summary, video.audience, ...video.chapters.map((c) => c.title), notes].filter(Boolean).join(' ');
+  const docs = [finish({ ...common, section: video.title, headings: [], text, url: video.url })];
+  for (const w of captionWindows(video.cues)) {
+    const chapter = video.chapters.filter((c) => c.at <= w.start + 0.5).at(-1);
+    const second = Math.floor(w.start);
+    docs.push(
+      finish({
+        ...common,
+        section: chapter ? `${formatTimestamp(second)} · ${chapter.title}` : formatTimestamp(second),
+        headings: chapter ? [chapter.title] : [],
+        text: w.text,
+        url: `${video.url}?t=${second}`,
+      }),
+    );
   }
   return docs;
 }

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { observeSearch } from '../ops/metrics.registry.ts';
 
 /** An error answer from Meilisearch (or the network), in the shape our callers read: `cause.code`. */
 export class MeiliHttpError extends Error {
@@ -34,6 +35,8 @@ export function createMeiliHttpClient() {
     new Headers(init.headers).forEach((v, k) => (headers[k] = v));
     const body = init.body === undefined || init.body === null ? undefined : typeof init.body === 'string' ? init.body : Buffer.from(init.body as ArrayBuffer);
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    const started = performance.now();
+    const isSearch = /\/(multi-)?search$/.test(url.pathname);
     return new Promise((resolve, reject) => {
       const req = transport.request(url, { method: init.method ?? 'GET', headers, agent, signal: init.signal ?? undefined }, (res) => {
         const chunks: Buffer[] = [];
@@ -48,6 +51,7 @@ export function createMeiliHttpClient() {
             json = undefined;
           }
           const status = res.statusCode ?? 0;
+          if (isSearch) observeSearch((performance.now() - started) / 1000);
           if (status >= 400) reject(new MeiliHttpError(json?.message ?? `Meilisearch answered HTTP ${status}`, json?.code, status));
           else resolve(json);
         });

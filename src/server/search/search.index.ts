@@ -5,8 +5,8 @@ import type { SearchService } from './search.client.ts';
 
 export const contentIndexUid = (prefix: string) => `${prefix}-content`;
 
-/** Text attributes in ranking order: a heading match outranks a body match. */
-export const TEXT_ATTRIBUTES = ['section', 'title', 'headings', 'tags', 'text'];
+/** Text attributes in ranking order: a heading match outranks a body match; how users asked comes last. */
+export const TEXT_ATTRIBUTES = ['section', 'title', 'headings', 'tags', 'text', 'asked'];
 export const PINYIN_ATTRIBUTES = ['pinyin', 'initials'];
 
 /**
@@ -152,20 +152,28 @@ export function createIndexer({
 }: {
   search: SearchService;
   log: Logger;
-  source: () => { docs: SearchDocument[]; synonyms: string[][]; dictionary: string[] };
+  source: () => Promise<{ docs: SearchDocument[]; synonyms: string[][]; dictionary: string[] }>;
   retryMs?: number;
 }) {
   let dirty = true;
   let running: Promise<void> | null = null;
   let lastError: string | null = null;
+  let lastSyncAt: Date | null = null;
+  let rebuildNext = false;
   const run = async () => {
     dirty = false;
+    const full = rebuildNext;
+    rebuildNext = false;
     try {
-      const result = await syncIndex({ search, ...source() });
+      const input = await source();
+      const result = full ? await rebuildIndex({ search, ...input }).then(() => ({ added: 0, deleted: 0 })) : await syncIndex({ search, ...input });
       lastError = null;
-      if (result.added || result.deleted) log.info(result, 'search index synced');
+      lastSyncAt = new Date();
+      if (full) log.info('search index rebuilt');
+      else if (result.added || result.deleted) log.info(result, 'search index synced');
     } catch (err) {
       dirty = true;
+      if (full) rebuildNext = true;
       const message = (err as Error).message;
       if (message !== lastError) log.warn({ err: message }, 'search index sync failed; will retry');
       lastError = message;
@@ -189,6 +197,14 @@ export function createIndexer({
     sync,
     /** Whether the index may lag the content: a change is waiting, or a sync is still running. */
     isBehind: () => dirty || running !== null,
+    /** A full rebuild into a fresh index, swapped in (after a sync already running); retried like a sync if the engine is down. */
+    rebuild: (): Promise<void> => {
+      rebuildNext = true;
+      dirty = true;
+      return running ? running.then(() => sync()) : sync();
+    },
+    /** When the index last caught up with the content in this process, and the last failure since, if any. */
+    state: () => ({ lastSyncAt, lastError }),
     stop: () => clearInterval(timer),
   };
 }

@@ -4,11 +4,13 @@ import type { Access } from '../content/content.schemas.ts';
 import { createErrorFactory, createServiceUnavailableError, createValidationError } from '../shared/errors.ts';
 import type { SearchService } from './search.client.ts';
 import type { DocType } from './search.documents.ts';
-import { foldTimes, toPinyin } from './search.documents.ts';
+import { documentId, foldTimes, toPinyin } from './search.documents.ts';
 import { contentIndexUid, PINYIN_ATTRIBUTES, TEXT_ATTRIBUTES } from './search.index.ts';
+import { queryVectors, rerank, RERANK_WINDOW, retrieve, topicSimilarity, type QueryVectors, type RerankDoc, type RerankModel } from './search.rerank.ts';
+import { understandQuery } from './search.understand.ts';
 
 export const MAX_QUERY_LENGTH = 200;
-export const docTypes = ['manual', 'faq', 'courseware'] as const satisfies readonly DocType[];
+export const docTypes = ['manual', 'faq', 'courseware', 'video'] as const satisfies readonly DocType[];
 
 export interface SearchHit {
   id: string;
@@ -27,6 +29,8 @@ export interface SearchResult {
   facets: Record<DocType, number>;
   /** Hits of the same query (type included) at `hiddenAccess` levels: what signing in would add. */
   hiddenTotal: number;
+  /** The FAQ entry whose answer is shown inline: the first hit, when it clearly matches (see INSTANT_ANSWER). */
+  answerUrl: string | null;
   tookMs: number;
   page: number;
   limit: number;
@@ -75,6 +79,10 @@ export function accessHiddenUntilSignIn(viewer: Viewer | null): Access[] {
 const ANY_SIGNED_IN_USER: Viewer = { id: 'any-signed-in-user', roles: ['member'] };
 
 const HAN = /\p{Script=Han}/u;
+/** Where an intent's words count: a section that answers "how long" says so in its heading. */
+const HEADING_ATTRIBUTES = ['section', 'headings', 'title'];
+/** Federation weights of the question queries beside the text query (1). Tuned on the dev half of tests/search/questions-*.yml. */
+const WEIGHTS = { formal: 0.9, intent: 0.95 };
 const LATIN_ONLY = /^[a-z]+$/;
 
 /**
@@ -91,6 +99,7 @@ export function buildSearchRequest({
   limit = 10,
   access,
   facets = true,
+  window,
 }: {
   indexPrefix: string;
   q: string;
@@ -99,6 +108,8 @@ export function buildSearchRequest({
   limit?: number;
   access: Access[];
   facets?: boolean;
+  /** Ask for the first `window` hits instead of the page (they are re-ranked, then the page is cut). */
+  window?: number;
 }): FederatedMultiSearchParams {
   const uid = contentIndexUid(indexPrefix);
   const accessFilter = `access IN [${access.map((a) => JSON.stringify(a)).join(', ')}]`;
@@ -113,21 +124,31 @@ export function buildSearchRequest({
     highlightPostTag: POST,
     cropMarker: '…',
   };
+  // A question is searched by its topic (asking words dropped), beside its colloquial words in the
+  // manuals' vocabulary and, when it asks for something (how long, who, where…), by headings that answer it.
+  const u = understandQuery(q);
   // Measured on the labelled set (tests/search): 'frequency' keeps the rare, telling words but
   // returns nothing when one word occurs nowhere; 'last' drops words from the end and rescues
   // those. Both run, federated; the pinyin query catches homophone typos (古障 → gu zhang).
-  const text = { ...common, q, locales: ['cmn'] as Locale[], attributesToSearchOn: TEXT_ATTRIBUTES };
+  const text = { ...common, q: u.topic, locales: ['cmn'] as Locale[], attributesToSearchOn: TEXT_ATTRIBUTES };
   const queries: MultiSearchQueryWithFederation[] = [
     { ...text, matchingStrategy: 'frequency', federationOptions: { weight: 1 } },
     { ...text, matchingStrategy: 'last', federationOptions: { weight: 0.8 } },
   ];
-  if (HAN.test(q)) {
-    queries.push({ ...common, q: toPinyin(q), attributesToSearchOn: ['pinyin'], matchingStrategy: 'last', federationOptions: { weight: 0.9 } });
+  if (u.formal.length) {
+    queries.push({ ...text, q: `${u.topic} ${u.formal.join(' ')}`, matchingStrategy: 'frequency', federationOptions: { weight: WEIGHTS.formal } });
+  }
+  if (u.intentTerms.length) {
+    queries.push({ ...text, q: `${u.topic} ${u.formal.join(' ')} ${u.intentTerms.join(' ')}`, attributesToSearchOn: HEADING_ATTRIBUTES, matchingStrategy: 'frequency', federationOptions: { weight: WEIGHTS.intent } });
+  }
+  if (HAN.test(u.topic)) {
+    queries.push({ ...common, q: toPinyin(u.topic), attributesToSearchOn: ['pinyin'], matchingStrategy: 'last', federationOptions: { weight: 0.9 } });
   } else if (LATIN_ONLY.test(q.replace(/\s/g, ''))) {
     queries.push({ ...common, q: q.replace(/\s/g, ''), attributesToSearchOn: PINYIN_ATTRIBUTES, matchingStrategy: 'all', federationOptions: { weight: 0.9 } });
   }
   const facetsByIndex = facets ? { facetsByIndex: { [uid]: ['type'] }, mergeFacets: {} } : {};
-  return { federation: { limit, offset: (page - 1) * limit, ...facetsByIndex }, queries };
+  const range = window ? { limit: window, offset: 0 } : { limit, offset: (page - 1) * limit };
+  return { federation: { ...range, ...facetsByIndex }, queries };
 }
 
 /**
@@ -145,6 +166,7 @@ export async function searchContent({
   limit = 10,
   access,
   hiddenAccess = [],
+  rerankModel = search.rerankModel,
 }: {
   search: SearchService;
   q: string;
@@ -153,23 +175,41 @@ export async function searchContent({
   limit?: number;
   access: Access[];
   hiddenAccess?: Access[];
+  /** The similarity model over the indexed documents; without one, the engine's order stands. */
+  rerankModel?: RerankModel | null;
 }): Promise<SearchResult> {
   const client = search.client;
   if (!client) throw createSearchUnavailableError();
   const started = performance.now();
-  const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean }) =>
+  const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean; window?: number }) =>
     runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
+  // Pages within the re-ranking window come from the window, in the new order.
+  const window = rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined;
   const [res, counts, hidden] = await Promise.all([
-    request({ page, limit, access, facets: !type }),
+    request({ page, limit, access, facets: !type, window }),
     type ? request({ type: undefined, limit: 0, access, facets: true }) : null,
     hiddenAccess.length ? request({ limit: 0, access: hiddenAccess, facets: false }) : null,
   ]);
-  if (!res) return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, tookMs: 0, page, limit };
+  if (!res) return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, answerUrl: null, tookMs: 0, page, limit };
+  let hits = res.hits.map(toHit);
+  let total = res.estimatedTotalHits ?? res.hits.length;
+  let answerUrl: string | null = null;
+  if (window && rerankModel) {
+    // The engine's own candidates join Meilisearch's (same access and type), then all are ranked again.
+    const qv = queryVectors(rerankModel, understandQuery(q));
+    const found = new Set(hits.map((h) => h.url));
+    const extra = retrieve(rerankModel, qv, (d) => access.includes(d.access) && (!type || d.type === type) && !found.has(d.url));
+    hits = rerank([...hits, ...extra.map((e) => engineHit(rerankModel.docs[rerankModel.byUrl.get(e.url)!]!))], rerankModel, qv);
+    total = Math.max(total, hits.length);
+    if (page === 1) answerUrl = clearAnswer(hits, rerankModel, qv);
+    hits = hits.slice((page - 1) * limit, page * limit);
+  }
   return {
-    hits: res.hits.map(toHit),
-    total: res.estimatedTotalHits ?? res.hits.length,
+    hits: hits.map(({ engineScore: _, ...h }) => h),
+    total,
     facets: typeCounts(counts ?? res),
     hiddenTotal: hidden?.estimatedTotalHits ?? 0,
+    answerUrl,
     tookMs: Math.round(performance.now() - started),
     page,
     limit,
@@ -189,9 +229,10 @@ async function runSearch(client: Meilisearch, params: FederatedMultiSearchParams
   }
 }
 
-function toHit(h: Record<string, unknown>): SearchHit {
+function toHit(h: Record<string, unknown>): SearchHit & { engineScore: number } {
   const f = (h._formatted ?? {}) as Record<string, string>;
   return {
+    engineScore: (h._federation as { weightedRankingScore?: number } | undefined)?.weightedRankingScore ?? 0,
     id: String(h.id),
     type: h.type as DocType,
     title: String(h.title),
@@ -199,6 +240,26 @@ function toHit(h: Record<string, unknown>): SearchHit {
     url: String(h.url),
     snippet: highlightToHtml(f.text ?? ''),
   };
+}
+
+/**
+ * When an FAQ entry's answer is shown inline: it is the first hit, at least
+ * `min` like the query's topic, and ahead of the second hit by `margin`.
+ * Tuned on the dev half of the question-style set and the first set.
+ */
+export const INSTANT_ANSWER = { min: 0.25, margin: 0.1 };
+
+function clearAnswer(hits: { url: string; type: DocType }[], rm: RerankModel, qv: QueryVectors): string | null {
+  const [first, second] = hits;
+  if (first?.type !== 'faq') return null;
+  const score = topicSimilarity(rm, qv, first.url);
+  const next = second ? topicSimilarity(rm, qv, second.url) : 0;
+  return score >= INSTANT_ANSWER.min && score - next >= INSTANT_ANSWER.margin ? first.url : null;
+}
+
+/** A hit for a document only the similarity engine found: its text's start as the snippet, nothing marked. */
+function engineHit(d: RerankDoc): SearchHit & { engineScore: number } {
+  return { engineScore: 0, id: documentId(d.url), type: d.type, title: d.title, section: d.section, url: d.url, snippet: escapeHtml(d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text) };
 }
 
 function typeCounts(res: SearchResponse): Record<DocType, number> {
@@ -210,5 +271,5 @@ function typeCounts(res: SearchResponse): Record<DocType, number> {
 const createSearchFailedError = createErrorFactory({ code: 'search.failed', message: '搜索出错，请换个说法再试。', status: 502 });
 
 function emptyFacets(): Record<DocType, number> {
-  return { manual: 0, faq: 0, courseware: 0 };
+  return { manual: 0, faq: 0, courseware: 0, video: 0 };
 }

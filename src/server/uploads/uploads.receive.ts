@@ -47,6 +47,9 @@ export class UnreadableForm extends Error {
   }
 }
 
+/** How long an upload may send nothing before it is given up. */
+const IDLE_MS = 120_000;
+
 export const incomingDir = (filesDir: string) => path.join(filesDir, 'incoming');
 
 /**
@@ -135,7 +138,17 @@ export async function receiveMultipart(req: IncomingMessage, { filesDir, limits 
       });
     });
     let total = 0;
+    // A sender that stops sending (a laptop closed mid-upload) is cut off, so its files do not wait for the 3-hour request limit.
+    let idle = setTimeout(() => stall(), IDLE_MS);
+    const stall = () => {
+      fail(new UnreadableForm('malformed'));
+      req.destroy();
+    };
+    bb.on('finish', () => clearTimeout(idle));
+    req.on('close', () => clearTimeout(idle));
     req.on('data', (chunk: Buffer) => {
+      clearTimeout(idle);
+      idle = setTimeout(stall, IDLE_MS);
       total += chunk.length;
       if (total > limits.maxTotalBytes) fail(new UnreadableForm('too_large'));
     });

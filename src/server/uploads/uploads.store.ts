@@ -17,7 +17,7 @@ async function sync(target: string): Promise<void> {
  * this points at bytes that survive a crash. Same file system as the incoming
  * folder, so the move is a rename.
  */
-export async function placeFile(filesDir: string, file: IncomingFile, rel: string): Promise<void> {
+export async function placeFile(filesDir: string, file: Pick<IncomingFile, 'path'>, rel: string): Promise<void> {
   const target = path.join(filesDir, rel);
   await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
   await rename(file.path, target);

@@ -1,5 +1,5 @@
 import type { APIRoute } from 'astro';
-import { recordDeflection } from '../../../server/questions/questions.usecases.ts';
+import { recordDeflection } from '../../../server/questions/deflections.usecases.ts';
 import { errorResponse } from '../../../server/shared/errors.ts';
 import { readJsonObject } from '../../../server/shared/forms.ts';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isAlive } from '../../src/server/runtime/lock.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { freeTestPort, runStart, startDayi, type RunningServer } from '../helpers/server.ts';
@@ -12,18 +12,22 @@ import { freeTestPort, runStart, startDayi, type RunningServer } from '../helper
  */
 describe('npm start, fully embedded', () => {
   let first: RunningServer | undefined;
+  // A fresh embedded start (PGlite migrations, Meilisearch, demo seeding) takes about 10 s on an idle
+  // two-core machine and several times that while other test files run beside it: the hook's budget, not a test's.
+  beforeAll(async () => {
+    first = await startDayi({ PORT: await freeTestPort(), DATABASE_URL: undefined, MEILI_URL: undefined, MEILI_MASTER_KEY: undefined }, { timeoutMs: 110_000 });
+  });
   afterAll(async () => {
     await first?.stop('SIGKILL');
   });
 
   it('serves the home page and reports database and search ok', async () => {
-    first = await startDayi({ PORT: await freeTestPort(), DATABASE_URL: undefined, MEILI_URL: undefined, MEILI_MASTER_KEY: undefined });
-    const health = await (await fetch(`${first.url}/api/health`)).json();
+    const health = await (await fetch(`${first!.url}/api/health`)).json();
     expect(health).toMatchObject({ status: 'ok', database: { ok: true, kind: 'pglite' }, search: { ok: true, kind: 'embedded' } });
-    const home = await fetch(`${first.url}/`);
+    const home = await fetch(`${first!.url}/`);
     expect(home.status).toBe(200);
     expect(await home.text()).toContain('有问题，先来这里找答案');
-    expect(first.output()).toContain(`Embedded data: ${first.dataDir}`);
+    expect(first!.output()).toContain(`Embedded data: ${first!.dataDir}`);
   });
 
   it('refuses a second process on the same data directory', async () => {

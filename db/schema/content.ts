@@ -1,4 +1,4 @@
-import { boolean, index, integer, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /** When each published page's content last changed (by hash), and how often it is viewed. */
 export const contentPages = pgTable('content_pages', {
@@ -8,6 +8,21 @@ export const contentPages = pgTable('content_pages', {
   changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
   views: integer('views').notNull().default(0),
 });
+
+/**
+ * Page views per hour (UTC hours, so any whole-hour time zone reads its days
+ * exactly): the reports' knowledge page views and self-service ratio for any
+ * period. One row per page per hour it was viewed in.
+ */
+export const contentPageViews = pgTable(
+  'content_page_views',
+  {
+    hour: timestamp('hour', { withTimezone: true }).notNull(),
+    url: text('url').notNull(),
+    views: integer('views').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.hour, t.url] })],
+);
 
 /** "这篇内容有帮助吗？": one vote per page per signed-in user or anonymous visitor. */
 export const pageFeedback = pgTable(

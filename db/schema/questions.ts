@@ -86,6 +86,8 @@ export const questions = pgTable(
     uniqueIndex('questions_number_unique').on(t.number),
     uniqueIndex('questions_tracking_unique').on(t.trackingToken),
     index('questions_status_idx').on(t.status, t.createdAt),
+    // Reports count the questions asked in a period.
+    index('questions_created_idx').on(t.createdAt),
     index('questions_assignee_idx').on(t.assigneeId, t.status),
     index('questions_asker_idx').on(t.askerId, t.createdAt),
     index('questions_unit_idx').on(t.unitId, t.createdAt),
@@ -144,7 +146,11 @@ export const questionEvents = pgTable(
     data: jsonb('data').$type<Record<string, unknown>>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('question_events_question_idx').on(t.questionId, t.createdAt)],
+  (t) => [
+    index('question_events_question_idx').on(t.questionId, t.createdAt),
+    // Reports count replies and escalations made in a period.
+    index('question_events_kind_idx').on(t.kind, t.createdAt),
+  ],
 );
 
 /** A rating of one answer (a `replied` event), belonging to the engineer who answered. */

@@ -43,6 +43,7 @@ const allowedRoles: Partial<Record<Action, Role[]>> = {
   'questions.own': ['member', 'engineer', 'trainer', 'admin'],
   'desk.use': ['engineer', 'admin'],
   'faq.review': ['engineer', 'admin'],
+  'reports.view': ['engineer', 'admin'],
   'courseware.publish': ['trainer', 'admin'],
   'videos.publish': ['trainer', 'admin'],
   'announcements.manage': ['trainer', 'admin'],
@@ -139,6 +140,7 @@ describe('route × role matrix', () => {
       '[id]': someUserId,
       '[file]': keptMail,
       '[version]': 'v3.2',
+      '[table]': 'kinds',
     };
     const urlOf = (route: string) =>
       route.replace(/\[[^\]]+\]/g, (p) =>

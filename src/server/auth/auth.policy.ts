@@ -32,6 +32,7 @@ export type Action =
   | 'question.read'
   | 'desk.use'
   | 'faq.review'
+  | 'reports.view'
   | 'courseware.publish'
   | 'videos.publish'
   | 'announcements.manage'
@@ -75,6 +76,8 @@ export function can(
     }
     case 'desk.use':
     case 'faq.review':
+    // Reports: an admin's cover the whole service, an engineer's only their own questions and ratings.
+    case 'reports.view':
       return user?.roles.some((r) => r === 'engineer' || r === 'admin') ?? false;
     case 'courseware.publish':
     case 'videos.publish':

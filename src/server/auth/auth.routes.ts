@@ -85,6 +85,9 @@ export const routeRules: Record<string, { action: Action | null }> = {
   // Search logs, the synonym groups and dictionary, and the "asked as" phrases.
   '/admin/search': { action: 'admin.search' },
   // FAQ promotion: candidates, content gaps and suggestion counts; one cluster's review, publish, reject, merge, split.
+  // The service report: admins the whole service's, engineers their own figures; one table of it as CSV.
+  '/admin/reports': { action: 'reports.view' },
+  '/admin/reports/[table].csv': { action: 'reports.view' },
   '/admin/faq': { action: 'faq.review' },
   '/admin/faq/[id]': { action: 'faq.review' },
   // Feedback forms (培训效果评估): trainers and admins at the door; each page answers 404 unless `training.manage` allows that training.

@@ -272,6 +272,12 @@ export const configKeys = {
     schema: timeZone,
     default: 'Asia/Shanghai',
   },
+  reportOrganization: {
+    env: 'REPORT_ORGANIZATION',
+    doc: 'The organisation named on the cover of the service report (服务总结报告), e.g. 某市公共信用信息中心.',
+    schema: z.string().trim().min(1).max(60),
+    default: '公共信用信息平台',
+  },
   logLevel: { env: 'LOG_LEVEL', doc: 'pino log level.', schema: logLevel, default: 'info' },
 } satisfies Record<string, ConfigKey>;
 

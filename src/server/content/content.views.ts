@@ -1,6 +1,6 @@
 import { desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
-import { contentPages } from '../../../db/schema/index.ts';
+import { contentPages, contentPageViews } from '../../../db/schema/index.ts';
 import { canView, type Viewer } from './content.access.ts';
 import type { Chapter, ContentStore, Courseware, Faq, Manual, Page, Video } from './content.loader.ts';
 import type { ContentService } from './content.service.ts';
@@ -62,9 +62,17 @@ export function findPage<K extends AnyPage['kind']>(store: ContentStore, viewer:
   return gate(viewer, page?.kind === kind ? (page as Extract<AnyPage, { kind: K }>) : undefined);
 }
 
-/** Counts a view of a page (shown as "most viewed" on the home page). */
-export async function countView({ db, url }: { db: Db; url: string }): Promise<void> {
+/**
+ * Counts a view of a knowledge page: the running total ("most viewed" on the
+ * home page) and the hour's count (the reports' page views for any period).
+ */
+export async function countView({ db, url, at }: { db: Db; url: string; at: Date }): Promise<void> {
+  const hour = new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
   await db.update(contentPages).set({ views: sql`${contentPages.views} + 1` }).where(eq(contentPages.url, url));
+  await db
+    .insert(contentPageViews)
+    .values({ hour, url, views: 1 })
+    .onConflictDoUpdate({ target: [contentPageViews.hour, contentPageViews.url], set: { views: sql`${contentPageViews.views} + 1` } });
 }
 
 /** The home page's lists: recently updated pages and most viewed FAQ, as the viewer may see them. */

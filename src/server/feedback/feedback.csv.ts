@@ -1,18 +1,8 @@
 import { t } from '../../i18n/t.ts';
+import { csvDocument } from '../shared/csv.ts';
 import { formatDateTimeZh } from '../shared/time.ts';
 import { itemNumbers, oneDecimal } from './feedback.items.ts';
 import type { FeedbackFormView, FeedbackResponseRow } from './feedback.queries.ts';
-
-/**
- * A cell as Excel reads it safely: quoted when it holds a comma, quote or line
- * break, and a text starting with = + - @ (or a tab or carriage return) is
- * prefixed with ' so Excel shows it instead of running it as a formula.
- */
-export function csvCell(value: string | number): string {
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * One form's responses as CSV that Excel opens in Chinese: UTF-8 with a BOM,
@@ -28,7 +18,7 @@ export function feedbackCsv({ responses, timeZone }: { responses: FeedbackRespon
     t('feedback.csv.comments'),
   ];
   const rows = responses.map((r) => [formatDateTimeZh(r.submittedAt, timeZone), ...r.ratings, oneDecimal(r.score).toFixed(1), r.name, r.comments]);
-  return `\uFEFF${[header, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`;
+  return csvDocument([header, ...rows]);
 }
 
 /** The download's name: 培训效果评估-<training>-<stage>.csv. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../shared/errors.ts';
-import { csvCell } from './feedback.csv.ts';
+import { csvCell } from '../shared/csv.ts';
 import { bucketOf, feedbackAreas, feedbackScore, itemNumbers, oneDecimal } from './feedback.items.ts';
 import { parseFeedbackAnswer } from './feedback.schemas.ts';
 import { summarizeResponses } from './feedback.results.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { barChartSvg } from './charts.ts';
+import { barChartSvg, lineChartSvg } from './charts.ts';
 
 const chart = (bars: { label: string; value: number }[], max?: number) =>
   barChartSvg({ id: 'dist 1', title: '得分分布', description: '3 份 <评估表>', bars, ...(max ? { max } : {}) });
@@ -37,5 +37,25 @@ describe('the server-rendered bar chart', () => {
     const svg = chart([{ label: '<script>&', value: 1 }]);
     expect(svg).not.toContain('<script>');
     expect(svg).toContain('&lt;script&gt;&amp;');
+  });
+});
+
+describe('the server-rendered trend line', () => {
+  const points = [0, 5, 10, 5].map((value, i) => ({ label: `11-0${i + 1}`, value }));
+
+  it('joins the points, the largest at the top of the plot and zero on the axis', () => {
+    const svg = lineChartSvg({ id: 'trend', title: '每日提问', description: '4 天', points });
+    const d = /class="line" d="([^"]+)"/.exec(svg)![1]!;
+    const ys = [...d.matchAll(/[ML][\d.]+ ([\d.]+)/g)].map((m) => Number(m[1]));
+    expect(ys).toEqual([184, 102, 20, 102]);
+    expect(svg).toContain('<title id="trend-title">每日提问</title>');
+  });
+
+  it('draws the previous period dashed, and labels at most about eight steps', () => {
+    const many = Array.from({ length: 30 }, (_, i) => ({ label: `d${i}`, value: i }));
+    const svg = lineChartSvg({ id: 't', title: 't', description: 'd', points: many, compare: many.map((p) => ({ ...p, value: 1 })) });
+    expect(svg).toContain('class="compare"');
+    expect([...svg.matchAll(/>d\d+<\/text>/g)].length).toBeLessThanOrEqual(9);
+    expect(svg).toContain('>d29</text>');
   });
 });

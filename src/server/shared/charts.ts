@@ -61,3 +61,50 @@ export function barChartSvg({ id, title, description, bars, max, format = String
     '</svg>',
   ].join('');
 }
+
+export interface LineChartInput {
+  id: string;
+  title: string;
+  description: string;
+  /** One point per step (a day, a month), in order; `label` is shown under some of them. */
+  points: Bar[];
+  /** A second series drawn dashed (the previous period), aligned by position. */
+  compare?: Bar[];
+  width?: number;
+  height?: number;
+}
+
+/**
+ * A trend line: the values of successive steps joined, the largest marked on
+ * the axis, at most about eight labels under it so they never overlap. A
+ * compared series (the previous period) is drawn dashed in grey.
+ */
+export function lineChartSvg({ id, title, description, points, compare = [], width = 640, height = 220 }: LineChartInput): string {
+  const safeId = id.replace(/[^A-Za-z0-9_-]/g, '-');
+  const top = Math.max(1, ...points.map((p) => p.value), ...compare.map((p) => p.value));
+  const pad = { top: 20, bottom: 36, left: 36, right: 12 };
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const base = height - pad.bottom;
+  const steps = Math.max(points.length, compare.length);
+  const x = (i: number) => round(pad.left + (steps > 1 ? (i / (steps - 1)) * plotW : plotW / 2));
+  const y = (v: number) => round(base - (Math.max(0, v) / top) * plotH);
+  const path = (series: Bar[]) => series.map((p, i) => `${i ? 'L' : 'M'}${x(i)} ${y(p.value)}`).join(' ');
+  const every = Math.max(1, Math.ceil(points.length / 8));
+  const labels = points
+    .map((p, i) => (i % every === 0 || i === points.length - 1 ? `<text x="${x(i)}" y="${base + 20}" text-anchor="middle" font-size="12" fill="#1f2933">${escapeXml(p.label)}</text>` : ''))
+    .join('');
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${safeId}-title ${safeId}-desc">`,
+    `<title id="${safeId}-title">${escapeXml(title)}</title>`,
+    `<desc id="${safeId}-desc">${escapeXml(description)}</desc>`,
+    `<line x1="${pad.left}" y1="${base}" x2="${width - pad.right}" y2="${base}" stroke="#52606d" stroke-width="1"/>`,
+    `<line x1="${pad.left}" y1="${pad.top}" x2="${width - pad.right}" y2="${pad.top}" stroke="#cbd2d9" stroke-width="1"/>`,
+    `<text x="${pad.left - 6}" y="${pad.top + 4}" text-anchor="end" font-size="12" fill="#1f2933">${top}</text>`,
+    `<text x="${pad.left - 6}" y="${base + 4}" text-anchor="end" font-size="12" fill="#1f2933">0</text>`,
+    compare.length ? `<path class="compare" d="${path(compare)}" fill="none" stroke="#7b8794" stroke-width="1.5" stroke-dasharray="4 3"/>` : '',
+    points.length ? `<path class="line" d="${path(points)}" fill="none" stroke="#2f5fb3" stroke-width="2"/>` : '',
+    labels,
+    '</svg>',
+  ].join('');
+}

@@ -1,0 +1,155 @@
+import { t } from '../../i18n/t.ts';
+import { barChartSvg } from '../shared/charts.ts';
+import { formatDateTimeZh } from '../shared/time.ts';
+import { percent, r1, type Cell, type ReportSection } from './reports.model.ts';
+import { complaintList, complaintTotals, ratingComments, ratingDistribution, ratingsByEngineer, ratingsByTier, ratingTotals, workload } from './reports.people.queries.ts';
+import { figure, listed, table, tierLabel, type SectionInput } from './reports.sections.ts';
+import { coursewareDownloadCounts, deflectionCount, faqPromotions, searchTotals, topSearches, trainingFigures, videoViewCounts } from './reports.usage.queries.ts';
+
+const cut = <T>(rows: T[], limit: number | null) => (limit === null ? rows : rows.slice(0, limit));
+const ratingCols = ['reports.col.ratings', 'reports.col.overall', 'reports.col.attitude', 'reports.col.business', 'reports.col.technical'];
+
+export async function satisfactionSection(i: SectionInput): Promise<ReportSection> {
+  const [totals, prev, dist, tiers, engineers, comments] = await Promise.all([
+    ratingTotals(i.current),
+    ratingTotals(i.previous),
+    ratingDistribution(i.current),
+    ratingsByTier(i.current),
+    ratingsByEngineer(i.current),
+    ratingComments(i.current, i.listLimit),
+  ]);
+  const avg = (r: { ratings: number; overall: number | null; attitude: number | null; business: number | null; technical: number | null }): Cell[] => [
+    r.ratings,
+    r1(r.overall),
+    r1(r.attitude),
+    r1(r.business),
+    r1(r.technical),
+  ];
+  const chart = barChartSvg({
+    id: 'chart-ratings',
+    title: t('reports.chart.ratings'),
+    description: t('reports.chart.ratingsDesc', { total: totals.ratings, parts: dist.map((d) => `${d.score} 分 ${d.n} 条`).join('，') }),
+    bars: dist.map((d) => ({ label: `${d.score} 分`, value: d.n })),
+  });
+  const tz = i.current.timeZone;
+  const commentRows: Cell[][] = comments.map((c) => [c.number, c.overall, c.comment ?? '', c.engineer ?? t('reports.none'), formatDateTimeZh(c.at, tz)]);
+  return {
+    id: 'satisfaction',
+    title: t('reports.section.satisfaction'),
+    figures: [
+      figure('reports.fig.satisfaction', r1(totals.overall), r1(prev.overall), 'reports.unit.score', true),
+      figure('reports.fig.satisfiedShare', percent(totals.satisfied, totals.ratings), percent(prev.satisfied, prev.ratings), 'reports.unit.percent', true),
+    ],
+    charts: [{ svg: chart }],
+    tables: [
+      table(
+        'ratings',
+        'reports.table.ratingScores',
+        ['reports.col.score', 'reports.col.count'],
+        dist.map((d) => [`${d.score} 分`, d.n]),
+        { note: t('reports.note.ratings') },
+      ),
+      table('ratings-tiers', 'reports.table.ratingTiers', ['reports.col.tier', ...ratingCols], tiers.map((r) => [tierLabel(r.tier), ...avg(r)])),
+      table('ratings-engineers', 'reports.table.ratingEngineers', ['reports.col.engineer', 'reports.col.tier', ...ratingCols], engineers.map((r) => [r.engineer, tierLabel(r.tier), ...avg(r)])),
+      table('comments', 'reports.table.comments', ['reports.col.number', 'reports.col.score', 'reports.col.comment', 'reports.col.engineer', 'reports.col.at'], commentRows),
+    ],
+  };
+}
+
+export async function workloadSection(i: SectionInput): Promise<ReportSection> {
+  const rows = await workload(i.current);
+  return {
+    id: 'workload',
+    title: t('reports.section.workload'),
+    figures: [],
+    charts: [],
+    tables: [
+      table(
+        'workload',
+        'reports.table.workload',
+        ['reports.col.engineer', 'reports.col.tier', 'reports.col.assigned', 'reports.col.replies', 'reports.col.resolved'],
+        rows.map((r) => [r.name, tierLabel(r.tier), r.assigned, r.replies, r.resolved]),
+        { note: t('reports.note.workload') },
+      ),
+    ],
+  };
+}
+
+export async function complaintsSection(i: SectionInput): Promise<ReportSection> {
+  const [cur, prev, list] = await Promise.all([complaintTotals(i.current), complaintTotals(i.previous), complaintList(i.current, i.listLimit)]);
+  const tz = i.current.timeZone;
+  const rows: Cell[][] = list.map((c) => [c.number, c.body, c.status === 'open' ? t('reports.value.complaintOpen') : t('reports.value.complaintAnswered'), formatDateTimeZh(c.at, tz)]);
+  return {
+    id: 'complaints',
+    title: t('reports.section.complaints'),
+    figures: [figure('reports.fig.complaints', cur.made, prev.made, '', false)],
+    charts: [],
+    tables: [table('complaints', 'reports.table.complaints', ['reports.col.number', 'reports.col.complaint', 'reports.col.status', 'reports.col.at'], rows, listed(i.listLimit, rows, cur.made))],
+  };
+}
+
+export async function selfServiceSection(i: SectionInput): Promise<ReportSection> {
+  const [cur, prev, dCur, dPrev, top, empty] = await Promise.all([
+    searchTotals(i.current),
+    searchTotals(i.previous),
+    deflectionCount(i.current),
+    deflectionCount(i.previous),
+    topSearches(i.current, { empty: false, limit: i.listLimit }),
+    topSearches(i.current, { empty: true, limit: i.listLimit }),
+  ]);
+  const queryRows = (list: typeof top): Cell[][] => list.map((q) => [q.query, q.searches, q.clicks, percent(q.clicks, q.searches)]);
+  const cols = ['reports.col.query', 'reports.col.searches', 'reports.col.clicks', 'reports.col.clickRate'];
+  return {
+    id: 'selfService',
+    title: t('reports.section.selfService'),
+    figures: [
+      figure('reports.fig.searches', cur.searches, prev.searches, '', null),
+      figure('reports.fig.emptySearches', cur.empty, prev.empty, '', false),
+      figure('reports.fig.clickThrough', percent(cur.clicked, cur.searches), percent(prev.clicked, prev.searches), 'reports.unit.percent', true),
+      figure('reports.fig.deflections', dCur, dPrev, '', true),
+    ],
+    charts: [],
+    tables: [
+      table('searches', 'reports.table.topSearches', cols, queryRows(top), { note: t('reports.note.selfService') }),
+      table('searches-empty', 'reports.table.emptySearches', cols, queryRows(empty)),
+    ],
+  };
+}
+
+export async function learningSection(i: SectionInput): Promise<ReportSection> {
+  const [downloads, videos, trainings] = await Promise.all([coursewareDownloadCounts(i.current), videoViewCounts(i.current), trainingFigures(i.current)]);
+  return {
+    id: 'learning',
+    title: t('reports.section.learning'),
+    figures: [],
+    charts: [],
+    tables: [
+      table('downloads', 'reports.table.downloads', ['reports.col.course', 'reports.col.version', 'reports.col.downloads'], cut(downloads, i.listLimit).map((d) => [d.slug, d.version, d.n])),
+      table(
+        'videos',
+        'reports.table.videos',
+        ['reports.col.video', 'reports.col.views', 'reports.col.completed', 'reports.col.watchedHours'],
+        cut(videos, i.listLimit).map((v) => [v.slug, v.views, v.completed, r1(v.hours)]),
+      ),
+      table(
+        'trainings',
+        'reports.table.trainings',
+        ['reports.col.training', 'reports.col.lessons', 'reports.col.attendees', 'reports.col.assessed', 'reports.col.passed', 'reports.col.responses', 'reports.col.feedbackScore'],
+        trainings.map((x) => [x.title, x.lessons, x.attendees, x.assessed, x.passed, x.responses, r1(x.score)]),
+        { note: t('reports.note.trainings') },
+      ),
+    ],
+  };
+}
+
+export async function faqSection(i: SectionInput): Promise<ReportSection> {
+  const rows = await faqPromotions(i.current);
+  const tz = i.current.timeZone;
+  return {
+    id: 'faq',
+    title: t('reports.section.faq'),
+    figures: [],
+    charts: [],
+    tables: [table('faq', 'reports.table.faq', ['reports.col.faqSlug', 'reports.col.questions', 'reports.col.publishedAt'], rows.map((r) => [r.slug ? `/faq/${r.slug}` : t('reports.none'), r.questions, formatDateTimeZh(r.at, tz)]))],
+  };
+}

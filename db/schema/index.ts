@@ -14,3 +14,4 @@ export * from './videos.ts';
 export * from './training.ts';
 export * from './faq.ts';
 export * from './search.ts';
+export * from './surveys.ts';

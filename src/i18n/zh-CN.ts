@@ -8,6 +8,7 @@ import { videosZhCN } from './zh-CN/videos.ts';
 import { faqReviewZhCN } from './zh-CN/faq-review.ts';
 import { searchAdminZhCN } from './zh-CN/search-admin.ts';
 import { reportsZhCN } from './zh-CN/reports.ts';
+import { surveysZhCN } from './zh-CN/surveys.ts';
 
 /**
  * zh-CN UI strings: flat dotted keys, read through t(). Newer features keep
@@ -24,6 +25,7 @@ export const zhCN = {
   ...faqReviewZhCN,
   ...searchAdminZhCN,
   ...reportsZhCN,
+  ...surveysZhCN,
   'site.name': '答疑',
   'site.tagline': '公共信用信息平台 · 帮助中心',
   'site.description': '公共信用信息平台的帮助中心：操作手册、常见问题、培训课件与视频，以及在线提问。',

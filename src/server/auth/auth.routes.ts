@@ -58,6 +58,8 @@ export const routeRules: Record<string, { action: Action | null }> = {
   '/api/questions/suggested': { action: null },
   // The private link is the permission: the page checks the token.
   '/track/[token]': { action: null },
+  // The unit survey: the mailed link is the permission; the page checks the token.
+  '/survey/[token]': { action: null },
   '/track/[token]/files/[id]': { action: null },
   '/my/questions': { action: 'questions.own' },
   // The page shows the question only to its asker, the unit's contact person, engineers and admins.

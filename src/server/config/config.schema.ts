@@ -278,6 +278,18 @@ export const configKeys = {
     schema: z.string().trim().min(1).max(60),
     default: '公共信用信息平台',
   },
+  unitSurveyDay: {
+    env: 'UNIT_SURVEY_DAY',
+    doc: "Day of the month (1-28) on which each unit's contact person is mailed the survey of the month before (用户服务质量调查表), from 09:05 in APP_TIME_ZONE; 0 turns the survey off.",
+    schema: z.coerce.number({ error: 'must be a day of the month (0-28)' }).int().min(0).max(28),
+    default: '1',
+  },
+  unitSurveyReminderDays: {
+    env: 'UNIT_SURVEY_REMINDER_DAYS',
+    doc: 'Days after the survey mail when a contact person who has not answered is reminded, once; 0: no reminder.',
+    schema: z.coerce.number({ error: 'must be a number of days' }).int().min(0).max(27),
+    default: '7',
+  },
   logLevel: { env: 'LOG_LEVEL', doc: 'pino log level.', schema: logLevel, default: 'info' },
 } satisfies Record<string, ConfigKey>;
 

@@ -12,6 +12,8 @@ export const queues = {
   'sla.fire': { retryLimit: 6, retryDelay: 20, retryBackoff: true, expireInSeconds: 120 },
   // A new question joins the cluster of its best match (src/server/faq/faq.usecases.ts); idempotent.
   'faq.assign': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
+  // Daily: the unit survey of the month before, from UNIT_SURVEY_DAY on, and its one reminder (src/server/surveys/); idempotent.
+  'survey.run': { retryLimit: 3, retryDelay: 600, expireInSeconds: 600 },
 } satisfies Record<string, QueueOptions>;
 
 /**
@@ -23,7 +25,10 @@ export const queues = {
 export const MAIL_DELIVERY = 'mail.deliver';
 
 /** Recurring jobs (cron, in APP_TIME_ZONE): pg-boss runs each once per slot across all processes. */
-export const schedules: { name: QueueName; cron: string }[] = [{ name: 'maintenance.prune', cron: '17 3 * * *' }];
+export const schedules: { name: QueueName; cron: string }[] = [
+  { name: 'maintenance.prune', cron: '17 3 * * *' },
+  { name: 'survey.run', cron: '5 9 * * *' },
+];
 
 export type QueueName = keyof typeof queues;
 export type JobHandler = (data: Record<string, unknown>) => Promise<void>;

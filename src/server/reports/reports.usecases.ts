@@ -7,6 +7,7 @@ import type { Report, ReportSection, ReportTable } from './reports.model.ts';
 import { parsePeriod } from './reports.period.ts';
 import { timingTotalsAndKinds } from './reports.questions.queries.ts';
 import { complaintsSection, faqSection, learningSection, satisfactionSection, selfServiceSection, workloadSection } from './reports.sections-more.ts';
+import { surveySection } from './reports.survey.ts';
 import { escalationsSection, overviewSection, slaSection, timingSection, volumeSection, type SectionInput } from './reports.sections.ts';
 
 /** The page lists at most this many rows of a list (breaches, comments, units …); the CSV has them all. */
@@ -26,6 +27,7 @@ const sections: { id: string; build: Builder; all?: true }[] = [
   { id: 'complaints', build: complaintsSection },
   { id: 'selfService', build: selfServiceSection, all: true },
   { id: 'learning', build: learningSection, all: true },
+  { id: 'survey', build: surveySection, all: true },
   { id: 'faq', build: faqSection, all: true },
 ];
 
@@ -51,6 +53,8 @@ const tableSection: Record<string, string> = {
   downloads: 'learning',
   videos: 'learning',
   trainings: 'learning',
+  survey: 'survey',
+  'survey-units': 'survey',
   faq: 'faq',
 };
 

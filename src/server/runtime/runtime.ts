@@ -17,6 +17,7 @@ import { createMailTransport, type MailTransport } from '../mail/mail.transport.
 import { startSearch, type SearchService } from '../search/search.client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { runUnitSurveys } from '../surveys/surveys.usecases.ts';
 import { linkBase } from '../http/public-url.ts';
 import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/inbound.address.ts';
 import { inboundDeps } from '../inbound/inbound.context.ts';
@@ -144,6 +145,20 @@ export async function bootRuntime({
               log.info(await pruneExpired({ db: database.db, clock }), 'pruned expired sessions, links and rate-limit counters');
               const incoming = await sweepIncoming(config.filesDir, { now: clock.now(), olderThanMs: INCOMING_MAX_AGE_MS });
               if (incoming) log.info({ incoming }, 'removed unfinished uploads');
+            },
+            'survey.run': async () => {
+              if (!self) throw new Error('runtime not ready');
+              const done = await runUnitSurveys({
+                db: database.db,
+                jobs: self.jobs,
+                clock,
+                mailFrom: config.mailFrom,
+                baseUrl: self.publicBase,
+                timeZone: config.appTimeZone,
+                surveyDay: config.unitSurveyDay,
+                reminderDays: config.unitSurveyReminderDays,
+              });
+              if (done.sent || done.reminded) log.info(done, 'unit surveys mailed');
             },
             'mail.deliver': async (data) => {
               await deliverOutboxMail({

@@ -39,6 +39,7 @@ export const opsZhCN = {
   'admin.system.queue.maintenance.prune': '每日清理',
   'admin.system.queue.sla.fire': '服务时限提醒与升级',
   'admin.system.queue.survey.run': '用户服务质量调查',
+  'admin.system.queue.backup.run': '定时备份',
   'admin.system.failedJobs': '失败的任务（最近 {n} 个）',
   'admin.system.noFailedJobs': '没有失败的任务。',
   'admin.system.failedAt': '失败时间',

@@ -278,6 +278,26 @@ export const configKeys = {
     schema: z.string().trim().min(1).max(60),
     default: '公共信用信息平台',
   },
+  backupDir: {
+    env: 'BACKUP_DIR',
+    doc: 'Folder for scheduled backups (a `dayi-backup-<time>` folder each, as `npm run backup` writes). Unset: no scheduled backup. Not inside FILES_DIR or CONTENT_DIR; best on another disk.',
+    schema: z.string().min(1).optional(),
+  },
+  backupSchedule: {
+    env: 'BACKUP_SCHEDULE',
+    doc: 'When scheduled backups run: a cron expression (minute hour day month weekday) in APP_TIME_ZONE.',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^(\S+\s+){4}\S+$/, { message: 'must be a cron expression of five fields, such as "30 2 * * *"' }),
+    default: '30 2 * * *',
+  },
+  backupKeep: {
+    env: 'BACKUP_KEEP',
+    doc: 'How many scheduled backups are kept; older ones are deleted after each new one is complete.',
+    schema: z.coerce.number({ error: 'must be a whole number' }).int().min(1).max(365),
+    default: '7',
+  },
   unitSurveyDay: {
     env: 'UNIT_SURVEY_DAY',
     doc: "Day of the month (1-28) on which each unit's contact person is mailed the survey of the month before (用户服务质量调查表), from 09:05 in APP_TIME_ZONE; 0 turns the survey off.",

@@ -5,6 +5,8 @@ export interface Config extends RawConfig {
   dataDir: string;
   contentDir: string;
   filesDir: string;
+  /** Scheduled backups go here; undefined: none. */
+  backupDir: string | undefined;
   /** `postgres` when DATABASE_URL is set, else the embedded PGlite. */
   database: { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
   /** `external` when MEILI_URL is set, else the embedded server Dayi starts. */
@@ -69,11 +71,19 @@ export function loadConfig(env: Env = process.env, { cwd = process.cwd() } = {})
   if (problems.length) throw new ConfigError(problems);
 
   const dataDir = path.resolve(cwd, c.dataDir);
+  const contentDir = path.resolve(cwd, c.contentDir);
+  const filesDir = path.resolve(cwd, c.filesDir ?? path.join(dataDir, 'files'));
+  const backupDir = c.backupDir ? path.resolve(cwd, c.backupDir) : undefined;
+  // A backup folder inside what is backed up would copy every earlier backup into the next.
+  const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent + path.sep);
+  if (backupDir && (inside(backupDir, filesDir) || inside(backupDir, contentDir)))
+    throw new ConfigError([{ env: 'BACKUP_DIR', message: `must not be inside FILES_DIR or CONTENT_DIR (got "${c.backupDir}")` }]);
   return {
     ...c,
     dataDir,
-    contentDir: path.resolve(cwd, c.contentDir),
-    filesDir: path.resolve(cwd, c.filesDir ?? path.join(dataDir, 'files')),
+    contentDir,
+    filesDir,
+    backupDir,
     database: c.databaseUrl
       ? { kind: 'postgres', url: c.databaseUrl }
       : { kind: 'pglite', dir: path.join(dataDir, 'pglite') },

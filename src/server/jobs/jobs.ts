@@ -14,6 +14,8 @@ export const queues = {
   'faq.assign': { retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 300 },
   // Daily: the unit survey of the month before, from UNIT_SURVEY_DAY on, and its one reminder (src/server/surveys/); idempotent.
   'survey.run': { retryLimit: 3, retryDelay: 600, expireInSeconds: 600 },
+  // BACKUP_SCHEDULE, when BACKUP_DIR is set (scheduled by the runtime, src/server/ops/backup.schedule.ts); a retry writes a new folder.
+  'backup.run': { retryLimit: 1, retryDelay: 900, expireInSeconds: 4 * 3600 },
 } satisfies Record<string, QueueOptions>;
 
 /**

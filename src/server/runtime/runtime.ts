@@ -23,7 +23,8 @@ import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/
 import { inboundDeps } from '../inbound/inbound.context.ts';
 import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
 import { seedDemoFiles } from '../demo/demo.files.ts';
-import { pgliteDump } from '../ops/backup.ts';
+import { pgDump, pgliteDump } from '../ops/backup.ts';
+import { runScheduledBackup } from '../ops/backup.schedule.ts';
 import { startControlSocket } from '../ops/control.socket.ts';
 import { faqHandler, prepareQuestionsIndex } from '../faq/faq.jobs.ts';
 import { acquireDataDirLock } from './lock.ts';
@@ -160,6 +161,12 @@ export async function bootRuntime({
               });
               if (done.sent || done.reminded) log.info(done, 'unit surveys mailed');
             },
+            'backup.run': async () => {
+              if (!config.backupDir) return;
+              const dumpDatabase = database.kind === 'postgres' ? pgDump(database.url) : pgliteDump(database.client);
+              const done = await runScheduledBackup({ config, backupDir: config.backupDir, keep: config.backupKeep, dumpDatabase, now: clock.now() });
+              log.info(done, 'scheduled backup written');
+            },
             'mail.deliver': async (data) => {
               await deliverOutboxMail({
                 db: database.db,
@@ -174,6 +181,11 @@ export async function bootRuntime({
         : {},
     });
     undo.push(() => jobs.stop());
+    // The scheduled backup follows the settings of the process that works jobs: set, changed, or (BACKUP_DIR unset) removed.
+    if (work) {
+      if (config.backupDir) await jobs.boss.schedule('backup.run', config.backupSchedule, null, { tz: config.appTimeZone });
+      else await jobs.boss.unschedule('backup.run');
+    }
     const auth = createAuth({
       db: database.db,
       clock,

@@ -94,6 +94,18 @@ export const configKeys = {
     schema: z.string().min(1),
     default: './content',
   },
+  contentWatch: {
+    env: 'CONTENT_WATCH',
+    doc: 'Watch CONTENT_DIR for file events. Set false where events do not arrive (network shares): the periodic rescan and, on PostgreSQL, the other processes\' change notices keep content current.',
+    schema: bool,
+    default: 'true',
+  },
+  contentRescanSeconds: {
+    env: 'CONTENT_RESCAN_SECONDS',
+    doc: 'How often CONTENT_DIR is rescanned (names, sizes and times of its files) for changes the watcher missed.',
+    schema: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(3600),
+    default: '2',
+  },
   filesDir: {
     env: 'FILES_DIR',
     doc: 'Uploaded and downloadable files (question attachments, courseware, videos). Default `DATA_DIR/files`.',

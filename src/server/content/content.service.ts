@@ -87,6 +87,7 @@ export async function startContent({
   log,
   debounceMs = 200,
   rescanMs = 2000,
+  watchFiles = true,
 }: {
   contentDir: string;
   db: Db;
@@ -94,6 +95,8 @@ export async function startContent({
   log: Logger;
   debounceMs?: number;
   rescanMs?: number;
+  /** CONTENT_WATCH: false where file events do not arrive (network shares); the rescan and the broadcast remain. */
+  watchFiles?: boolean;
 }): Promise<ContentService> {
   let store = await loadContent(contentDir);
   let changedAt = await syncContentPages({ db, clock, store, contentDir });
@@ -148,11 +151,12 @@ export async function startContent({
   let timer: NodeJS.Timeout | undefined;
   let watcher: FSWatcher | undefined;
   try {
-    watcher = watch(contentDir, { recursive: true }, () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => void safeReload(), debounceMs);
-    });
-    watcher.on('error', (err) => log.warn({ err }, 'content watcher failed; relying on the periodic rescan'));
+    if (watchFiles)
+      watcher = watch(contentDir, { recursive: true }, () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => void safeReload(), debounceMs);
+      });
+    watcher?.on('error', (err) => log.warn({ err }, 'content watcher failed; relying on the periodic rescan'));
   } catch (err) {
     log.warn({ err }, 'cannot watch CONTENT_DIR; relying on the periodic rescan');
   }

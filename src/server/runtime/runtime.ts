@@ -23,6 +23,7 @@ import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/
 import { inboundDeps } from '../inbound/inbound.context.ts';
 import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
 import { seedDemoFiles } from '../demo/demo.files.ts';
+import { broadcastContent } from '../content/content.broadcast.ts';
 import { pgDump, pgliteDump } from '../ops/backup.ts';
 import { runScheduledBackup } from '../ops/backup.schedule.ts';
 import { startControlSocket } from '../ops/control.socket.ts';
@@ -104,8 +105,13 @@ export async function bootRuntime({
     // The shipped demo content's courseware and video files, when CONTENT_DIR is that content.
     const demoFiles = await seedDemoFiles({ contentDir: config.contentDir, filesDir: config.filesDir });
     if (demoFiles) log.info({ files: demoFiles }, 'demo files copied into FILES_DIR');
-    const content = await startContent({ contentDir: config.contentDir, db: database.db, clock, log });
+    const content = await startContent({ contentDir: config.contentDir, db: database.db, clock, log, watchFiles: config.contentWatch, rescanMs: config.contentRescanSeconds * 1000 });
     undo.push(() => content.stop());
+    // Several app processes on one PostgreSQL: a content change in one reaches the others at once.
+    if (work && database.kind === 'postgres') {
+      const broadcast = await broadcastContent({ client: database.client, content, log });
+      undo.push(() => broadcast.stop());
+    }
     const buildRerankModel = createRerankBuilder();
     const indexer = createIndexer({
       search,

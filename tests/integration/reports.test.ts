@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   contentPageViews,
+  faqClusterMembers,
+  faqClusters,
   questionComplaints,
   questionDeflections,
   questionEvents,
@@ -126,7 +128,19 @@ beforeAll(async () => {
   const person = (id: string, name: string, roles: ('admin' | 'engineer')[], tier: number | null) => ({ id, name, email: `${id}@example.cn`, roles, engineerTier: tier, status: 'active' as const, createdAt: now, updatedAt: now });
   await db.insert(users).values([person(ids.admin, '管理员', ['admin'], null), person(ids.e1, '张工', ['engineer'], 1), person(ids.e2, '李工', ['engineer'], 2)]);
   for (const [i, s] of november.entries()) novemberIds.push(await insertQuestion(s, i));
-  for (const [i, s] of october.entries()) await insertQuestion(s, 100 + i);
+  const octoberIds: string[] = [];
+  for (const [i, s] of october.entries()) octoberIds.push(await insertQuestion(s, 100 + i));
+  // Repeated questions: a cluster published as an FAQ holds three November questions and one of October; another holds one.
+  const [c1, c2] = [newId(), newId()];
+  await db.insert(faqClusters).values([
+    { id: c1, status: 'published', faqSlug: 'export-garbled', createdAt: now, updatedAt: now },
+    { id: c2, status: 'open', createdAt: now, updatedAt: now },
+  ]);
+  await db.insert(faqClusterMembers).values([
+    ...[6, 3, 0].map((i) => ({ questionId: novemberIds[i]!, clusterId: c1, createdAt: now })),
+    { questionId: octoberIds[0]!, clusterId: c1, createdAt: now },
+    { questionId: novemberIds[1]!, clusterId: c2, createdAt: now },
+  ]);
   // A duplicate merged into another is not counted; nor is a question of December.
   await insertQuestion({ ...november[1]!, title: '重复的问题' }, 200, { mergedIntoId: novemberIds[1]! });
   await insertQuestion({ ...november[1]!, createdAt: local('2026-12-01', '00:05'), title: '十二月的问题' }, 201);
@@ -242,6 +256,8 @@ describe('the service report (服务总结报告)', () => {
     expect(rows(report, 'comments').map((r) => r[2]).sort()).toEqual(['很及时', '没解决']);
     expect(rows(report, 'searches')[0]).toEqual(['改密码', 3, 2, 66.7]);
     expect(rows(report, 'searches-empty')).toEqual([['不存在的词', 2, 0, 0]]);
+    // Repeated questions: the cluster with three of the month's questions, named by its earliest; a cluster of one is not repeated.
+    expect(rows(report, 'repeated')).toEqual([['十一月的问题 0', 3, '/faq/export-garbled']]);
     // The daily trend covers every day of the month, the empty ones as zero.
     const trend = report.sections[0]!.charts[0]!.svg;
     expect(trend).toContain(`共 ${november.length} 个提问`);

@@ -96,6 +96,12 @@ export const reportsZhCN = {
   'reports.table.videos': '视频观看',
   'reports.table.trainings': '培训',
   'reports.table.faq': '整理为常见问题的',
+  'reports.table.repeated': '重复最多的问题',
+  'reports.col.sample': '代表问题',
+  'reports.col.faqState': '整理情况',
+  'reports.value.cluster.open': '待整理',
+  'reports.value.cluster.rejected': '已判定不整理',
+  'reports.note.repeated': '按相似问题归组（与常见问题整理相同的分组），统计本期提出的问题中至少 2 个相同的组；代表问题是本期最早的一个。',
 
   'reports.col.kind': '类别',
   'reports.col.severity': '级别',

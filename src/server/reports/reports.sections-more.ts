@@ -3,11 +3,33 @@ import { barChartSvg } from '../shared/charts.ts';
 import { formatDateTimeZh } from '../shared/time.ts';
 import { percent, r1, type Cell, type ReportSection } from './reports.model.ts';
 import { complaintList, complaintTotals, ratingComments, ratingDistribution, ratingsByEngineer, ratingsByTier, ratingTotals, workload } from './reports.people.queries.ts';
+import { escalationsByTier } from './reports.questions.queries.ts';
 import { figure, listed, table, tierLabel, type SectionInput } from './reports.sections.ts';
-import { coursewareDownloadCounts, deflectionCount, faqPromotions, searchTotals, topSearches, trainingFigures, videoViewCounts } from './reports.usage.queries.ts';
+import { coursewareDownloadCounts, deflectionCount, faqPromotions, repeatedQuestions, searchTotals, topSearches, trainingFigures, videoViewCounts } from './reports.usage.queries.ts';
 
 const cut = <T>(rows: T[], limit: number | null) => (limit === null ? rows : rows.slice(0, limit));
 const ratingCols = ['reports.col.ratings', 'reports.col.overall', 'reports.col.attitude', 'reports.col.business', 'reports.col.technical'];
+
+export async function escalationsSection(i: SectionInput): Promise<ReportSection> {
+  const [cur, prev] = await Promise.all([escalationsByTier(i.current), escalationsByTier(i.previous)]);
+  const tiers = [...new Set([2, 3, ...cur.map((r) => r.tier), ...prev.map((r) => r.tier)])].sort((a, b) => (a ?? 9) - (b ?? 9));
+  const n = (list: typeof cur, tier: number | null) => list.find((r) => r.tier === tier)?.n ?? 0;
+  return {
+    id: 'escalations',
+    title: t('reports.section.escalations'),
+    figures: [],
+    charts: [],
+    tables: [
+      table(
+        'escalations',
+        'reports.table.escalations',
+        ['reports.col.tier', 'reports.col.current', 'reports.col.previous'],
+        tiers.map((tier) => [tierLabel(tier), n(cur, tier), n(prev, tier)]),
+        { note: t('reports.note.escalations') },
+      ),
+    ],
+  };
+}
 
 export async function satisfactionSection(i: SectionInput): Promise<ReportSection> {
   const [totals, prev, dist, tiers, engineers, comments] = await Promise.all([
@@ -143,13 +165,17 @@ export async function learningSection(i: SectionInput): Promise<ReportSection> {
 }
 
 export async function faqSection(i: SectionInput): Promise<ReportSection> {
-  const rows = await faqPromotions(i.current);
+  const [rows, repeated] = await Promise.all([faqPromotions(i.current), repeatedQuestions(i.current, i.listLimit)]);
   const tz = i.current.timeZone;
+  const state = (r: { status: string; slug: string | null }) => (r.status === 'published' && r.slug ? `/faq/${r.slug}` : t(`reports.value.cluster.${r.status === 'rejected' ? 'rejected' : 'open'}`));
   return {
     id: 'faq',
     title: t('reports.section.faq'),
     figures: [],
     charts: [],
-    tables: [table('faq', 'reports.table.faq', ['reports.col.faqSlug', 'reports.col.questions', 'reports.col.publishedAt'], rows.map((r) => [r.slug ? `/faq/${r.slug}` : t('reports.none'), r.questions, formatDateTimeZh(r.at, tz)]))],
+    tables: [
+      table('repeated', 'reports.table.repeated', ['reports.col.sample', 'reports.col.asked', 'reports.col.faqState'], repeated.map((r) => [r.title, r.n, state(r)]), { note: t('reports.note.repeated') }),
+      table('faq', 'reports.table.faq', ['reports.col.faqSlug', 'reports.col.questions', 'reports.col.publishedAt'], rows.map((r) => [r.slug ? `/faq/${r.slug}` : t('reports.none'), r.questions, formatDateTimeZh(r.at, tz)])),
+    ],
   };
 }

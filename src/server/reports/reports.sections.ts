@@ -11,7 +11,6 @@ import {
   countsBy,
   countsByUnit,
   dailyCounts,
-  escalationsByTier,
   onSiteVisits,
   questionTotals,
   type ReportScope,
@@ -235,27 +234,6 @@ export async function slaSection(i: SectionInput): Promise<ReportSection> {
         ['reports.col.number', 'reports.col.title', 'reports.col.kind', 'reports.col.severity', 'reports.col.tier', 'reports.col.breachedClock', 'reports.col.assignee', 'reports.col.askedAt'],
         breachedRows,
         listed(i.listLimit, breachedRows, totals.eitherBreached),
-      ),
-    ],
-  };
-}
-
-export async function escalationsSection(i: SectionInput): Promise<ReportSection> {
-  const [cur, prev] = await Promise.all([escalationsByTier(i.current), escalationsByTier(i.previous)]);
-  const tiers = [...new Set([2, 3, ...cur.map((r) => r.tier), ...prev.map((r) => r.tier)])].sort((a, b) => (a ?? 9) - (b ?? 9));
-  const n = (list: typeof cur, tier: number | null) => list.find((r) => r.tier === tier)?.n ?? 0;
-  return {
-    id: 'escalations',
-    title: t('reports.section.escalations'),
-    figures: [],
-    charts: [],
-    tables: [
-      table(
-        'escalations',
-        'reports.table.escalations',
-        ['reports.col.tier', 'reports.col.current', 'reports.col.previous'],
-        tiers.map((tier) => [tierLabel(tier), n(cur, tier), n(prev, tier)]),
-        { note: t('reports.note.escalations') },
       ),
     ],
   };

@@ -5,6 +5,7 @@ import {
   faqClusterMembers,
   faqClusters,
   feedbackForms,
+  questions,
   feedbackResponses,
   questionDeflections,
   searchLog,
@@ -14,7 +15,7 @@ import {
   trainingSessions,
   videoViews,
 } from '../../../db/schema/index.ts';
-import type { ReportScope } from './reports.questions.queries.ts';
+import { askedIn, type ReportScope } from './reports.questions.queries.ts';
 
 /** "这解决了我的问题" in the period: asking that ended at a suggested page. */
 export async function deflectionCount(s: ReportScope) {
@@ -136,4 +137,28 @@ export async function faqPromotions(s: ReportScope) {
     .where(and(eq(faqClusters.status, 'published'), gte(faqClusters.updatedAt, s.from), lt(faqClusters.updatedAt, s.to)))
     .groupBy(faqClusters.id)
     .orderBy(faqClusters.updatedAt);
+}
+
+/**
+ * The most repeated questions of the period: FAQ clusters by how many of
+ * their questions were asked in it (at least two), each with its earliest
+ * title of the period and where it stands (published, open, rejected).
+ */
+export async function repeatedQuestions(s: ReportScope, limit: number | null) {
+  const n = sql<number>`count(*)::int`;
+  const q = s.db
+    .select({
+      title: sql<string>`(array_agg(${questions.title} order by ${questions.createdAt}, ${questions.number}))[1]`,
+      n,
+      status: faqClusters.status,
+      slug: faqClusters.faqSlug,
+    })
+    .from(faqClusterMembers)
+    .innerJoin(questions, eq(questions.id, faqClusterMembers.questionId))
+    .innerJoin(faqClusters, eq(faqClusters.id, faqClusterMembers.clusterId))
+    .where(askedIn(s))
+    .groupBy(faqClusters.id)
+    .having(sql`count(*) >= 2`)
+    .orderBy(desc(n), faqClusters.id);
+  return limit === null ? q : q.limit(limit);
 }

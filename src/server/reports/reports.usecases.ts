@@ -6,9 +6,9 @@ import { csvDocument } from '../shared/csv.ts';
 import type { Report, ReportSection, ReportTable } from './reports.model.ts';
 import { parsePeriod } from './reports.period.ts';
 import { timingTotalsAndKinds } from './reports.questions.queries.ts';
-import { complaintsSection, faqSection, learningSection, satisfactionSection, selfServiceSection, workloadSection } from './reports.sections-more.ts';
+import { complaintsSection, escalationsSection, faqSection, learningSection, satisfactionSection, selfServiceSection, workloadSection } from './reports.sections-more.ts';
 import { surveySection } from './reports.survey.ts';
-import { escalationsSection, overviewSection, slaSection, timingSection, volumeSection, type SectionInput } from './reports.sections.ts';
+import { overviewSection, slaSection, timingSection, volumeSection, type SectionInput } from './reports.sections.ts';
 
 /** The page lists at most this many rows of a list (breaches, comments, units …); the CSV has them all. */
 export const PAGE_LIST_LIMIT = 50;
@@ -55,6 +55,7 @@ const tableSection: Record<string, string> = {
   trainings: 'learning',
   survey: 'survey',
   'survey-units': 'survey',
+  repeated: 'faq',
   faq: 'faq',
 };
 

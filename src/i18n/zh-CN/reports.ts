@@ -22,7 +22,7 @@ export const reportsZhCN = {
   'reports.col.previous': '上期',
   'reports.col.change': '变化',
   'reports.csv': '导出 CSV',
-  'reports.csvLabel': '把“{table}”导出为 CSV',
+  'reports.csvLabel': '{table}：导出 CSV',
   'reports.shown': '页面显示前 {shown} 行，共 {total} 行；导出 CSV 可得全部。',
   'reports.empty': '本期没有数据。',
   'reports.none': '—',

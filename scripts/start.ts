@@ -10,6 +10,7 @@ import { seedDemoAccounts } from '../src/server/auth/demo.seed.ts';
 import { ConfigError, loadConfig } from '../src/server/config/config.ts';
 import { trustedProxyList } from '../src/server/http/client-address.ts';
 import { createFrontHandler } from '../src/server/http/front.ts';
+import { countCachedView, createPageCache } from '../src/server/http/page-cache.ts';
 import { linkBase } from '../src/server/http/public-url.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
@@ -68,7 +69,19 @@ const uploads = {
     video: { maxFileBytes: config.videoMaxMb * MB, maxFiles: 3 },
   },
 };
-const server = createServer(createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, entry.handler));
+// Anonymous knowledge pages from memory (src/server/http/page-cache.ts), dropped whenever content changes.
+const pageCache = createPageCache({
+  maxBytes: config.pageCacheMb * MB,
+  ttlMs: config.pageCacheSeconds * 1000,
+  homeTtlMs: Math.min(config.pageCacheSeconds, 30) * 1000,
+  // A chapter or FAQ served from the cache is still a view (the page counts its own when rendered).
+  onHit: (url) => countCachedView(runtime, url),
+});
+runtime.pageCache = pageCache;
+runtime.content.onChange(() => pageCache.clear());
+const server = createServer(
+  createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, (req, res) => pageCache.handle(req, res, entry.handler)),
+);
 // Node ends any request not received whole within 5 minutes; a 4 GB lesson over a slow link takes longer.
 // Headers must still arrive within headersTimeout (60 s), and an upload that sends nothing for 2 minutes is cut off (uploads.receive.ts).
 server.requestTimeout = 3 * 3600_000;

@@ -13,7 +13,7 @@ import {
   users,
   type QuestionKind,
 } from '../../db/schema/index.ts';
-import { countView } from '../../src/server/content/content.views.ts';
+import { createViewCounter } from '../../src/server/content/content.views.ts';
 import type { Figure, Report } from '../../src/server/reports/reports.model.ts';
 import { reportTableCsv, serviceReport, type ReportDeps } from '../../src/server/reports/reports.usecases.ts';
 import { newId } from '../../src/server/shared/ids.ts';
@@ -288,8 +288,10 @@ describe('the service report (服务总结报告)', () => {
     expect(fig(range, 'overview', '提问数')).toMatchObject({ current: november.filter((s) => s.createdAt.getTime() < local('2026-11-02', '00:00').getTime()).length, previous: 1 });
   });
 
-  it('counts each opened knowledge page in its hour, so any range of days reads its own views', async () => {
-    for (const time of ['10:20', '10:55', '11:05']) await countView({ db: t.database.db, url: '/manuals/user-guide/ask', at: local('2026-11-15', time) });
+  it('counts opened knowledge pages in memory and writes them by the hour, so any range of days reads its own views', async () => {
+    const views = createViewCounter({ db: t.database.db, log: console, flushMs: 60_000 });
+    for (const time of ['10:20', '10:55', '11:05']) views.count('/manuals/user-guide/ask', local('2026-11-15', time));
+    await views.stop();
     const day = await serviceReport(deps(admin), new URLSearchParams({ from: '2026-11-15', to: '2026-11-15' }));
     expect(fig(day, 'overview', '知识页面浏览')).toMatchObject({ current: 3, previous: 0 });
   });

@@ -284,6 +284,18 @@ export const configKeys = {
     schema: timeZone,
     default: 'Asia/Shanghai',
   },
+  pageCacheMb: {
+    env: 'PAGE_CACHE_MB',
+    doc: 'Memory (MB) for the cache of anonymous knowledge pages (home, manuals, FAQ, courseware and video pages), kept with gzip and brotli bodies; 0 turns it off.',
+    schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(0).max(4096),
+    default: '64',
+  },
+  pageCacheSeconds: {
+    env: 'PAGE_CACHE_SECONDS',
+    doc: 'The longest a cached page is served (content and announcement changes drop it at once; the home page keeps at most 30 s for its most-viewed list).',
+    schema: z.coerce.number({ error: 'must be a number of seconds' }).int().min(1).max(86_400),
+    default: '300',
+  },
   reportOrganization: {
     env: 'REPORT_ORGANIZATION',
     doc: 'The organisation named on the cover of the service report (服务总结报告), e.g. 某市公共信用信息中心.',

@@ -111,6 +111,8 @@ export async function systemReport({ runtime }: { runtime: Runtime }) {
     mail: await outboxCounts({ db: database.db }),
     contentIssues: content.store().issues.map(formatIssue),
     disks,
+    // This process's page cache (each app process has its own); absent where no HTTP server runs.
+    pageCache: runtime.pageCache?.stats() ?? null,
   };
 }
 

@@ -17,6 +17,7 @@ import { createMailTransport, type MailTransport } from '../mail/mail.transport.
 import { startSearch, type SearchService } from '../search/search.client.ts';
 import { systemClock, type Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import type { PageCache } from '../http/page-cache.ts';
 import { runUnitSurveys } from '../surveys/surveys.usecases.ts';
 import { linkBase } from '../http/public-url.ts';
 import { replyAddressFor, replyAddressing, type ReplyAddress } from '../inbound/inbound.address.ts';
@@ -24,6 +25,7 @@ import { inboundDeps } from '../inbound/inbound.context.ts';
 import { startInboundServer, type InboundServer } from '../inbound/inbound.server.ts';
 import { seedDemoFiles } from '../demo/demo.files.ts';
 import { broadcastContent } from '../content/content.broadcast.ts';
+import { createViewCounter, type ViewCounter } from '../content/content.views.ts';
 import { pgDump, pgliteDump } from '../ops/backup.ts';
 import { runScheduledBackup } from '../ops/backup.schedule.ts';
 import { startControlSocket } from '../ops/control.socket.ts';
@@ -54,6 +56,10 @@ export interface Runtime {
   control?: { close(): Promise<void> };
   /** Releases the DATA_DIR lock (a no-op when nothing embedded is used). */
   releaseLock(): void;
+  /** Views of knowledge pages, counted in memory and written every few seconds. */
+  views: ViewCounter;
+  /** The anonymous page cache of the HTTP server (src/server/http/page-cache.ts); absent in CLIs. */
+  pageCache?: PageCache;
 }
 
 /** Files of an upload whose request ended without taking them (a killed process) are this old at least when swept. */
@@ -202,7 +208,9 @@ export async function bootRuntime({
     const publicBase = linkBase({ publicUrl: config.publicUrl, host: config.host, port: config.port });
     const addressing = replyAddressing(config);
     const replyAddress: ReplyAddress | undefined = addressing && ((q) => replyAddressFor(addressing, q));
-    const rt: Runtime = { config, log, clock, database, search, content, indexer, jobs, mail, auth, startedAt: clock.now(), publicBase, replyAddress, releaseLock };
+    const views = createViewCounter({ db: database.db, log });
+    undo.push(() => views.stop());
+    const rt: Runtime = { config, log, clock, database, search, content, indexer, jobs, mail, auth, views, startedAt: clock.now(), publicBase, replyAddress, releaseLock };
     self = rt;
     // Mail is received where jobs are worked (the server), never in a CLI that only enqueues.
     if (work && addressing && config.inboundSmtpPort !== undefined) {
@@ -233,6 +241,7 @@ export async function shutdownRuntime(rt: Runtime): Promise<void> {
     ['control', () => rt.control?.close()],
     ['jobs', () => rt.jobs.stop()],
     ['mail', () => rt.mail.close()],
+    ['views', () => rt.views.stop()],
     ['content', () => rt.content.stop()],
     ['indexer', () => rt.indexer.stop()],
     ['search', () => rt.search.stop()],

@@ -1,0 +1,133 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appRoot } from '../../src/server/shared/paths.ts';
+import { demoPasswords, sessionCookie } from '../helpers/http.ts';
+import type { RunningServer } from '../helpers/server.ts';
+import { startTestServer } from '../helpers/test-server.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+/**
+ * The anonymous page cache in front of Astro (src/server/http/page-cache.ts),
+ * through the built server: what it keeps, what it never keeps, how it
+ * answers (ETag, 304, gzip, brotli) and when it lets go.
+ */
+let server: RunningServer;
+let stop: () => Promise<void>;
+let contentDir: string;
+let passwords: Record<string, string>;
+const chapter = '/manuals/user-guide/search';
+
+beforeAll(async () => {
+  contentDir = tempDir('dayi-cache-content');
+  cpSync(path.join(appRoot(), 'content'), contentDir, { recursive: true });
+  // Embedded demo mode: one account per role, so signed-in requests can be compared.
+  ({ server, stop } = await startTestServer({ DATABASE_URL: undefined, CONTENT_DIR: contentDir }));
+  passwords = await demoPasswords(server);
+});
+afterAll(async () => {
+  await stop?.();
+});
+
+const get = (url: string, headers: Record<string, string> = {}) => fetch(`${server.url}${url}`, { headers, redirect: 'manual' });
+/** The raw bytes as sent (fetch would decompress a compressed body by itself). */
+const raw = async (url: string, headers: Record<string, string>) => {
+  const { request } = await import('node:http');
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    request(`${server.url}${url}`, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    })
+      .on('error', reject)
+      .end();
+  });
+};
+
+describe('the anonymous page cache', () => {
+  it('answers a repeated anonymous page from memory, byte for byte what Astro rendered, in gzip or brotli when asked', async () => {
+    const first = await get(chapter);
+    expect(first.headers.get('x-cache')).toBe('miss');
+    const rendered = Buffer.from(await first.arrayBuffer());
+    const again = await raw(chapter, {});
+    expect(again.headers['x-cache']).toBe('hit');
+    expect(again.body.equals(rendered)).toBe(true);
+    // The same security headers as the rendered page.
+    expect(again.headers['content-security-policy']).toBe(first.headers.get('content-security-policy'));
+    expect(again.headers['x-frame-options']).toBe('DENY');
+    const gz = await raw(chapter, { 'Accept-Encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.body).equals(rendered)).toBe(true);
+    const br = await raw(chapter, { 'Accept-Encoding': 'gzip, deflate, br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.body.length).toBeLessThan(rendered.length / 2);
+    expect(brotliDecompressSync(br.body).equals(rendered)).toBe(true);
+    expect(br.headers.vary).toBe('Accept-Encoding, Cookie');
+  });
+
+  it('answers 304 to a matching If-None-Match, and HEAD without a body', async () => {
+    await get(chapter);
+    const etag = (await get(chapter)).headers.get('etag')!;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{32}"$/);
+    const revalidated = await raw(chapter, { 'If-None-Match': etag });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.body.length).toBe(0);
+    expect((await raw(chapter, { 'If-None-Match': '"other"' })).status).toBe(200);
+    const head = await fetch(`${server.url}${chapter}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('x-cache')).toBe('hit');
+    expect(await head.text()).toBe('');
+  });
+
+  it('never keeps or serves a page to a signed-in user, a visitor with a vote cookie, a query string or another method', async () => {
+    await get('/faq');
+    expect((await get('/faq')).headers.get('x-cache')).toBe('hit');
+    const cookie = await sessionCookie(server.url, 'member@demo.dayi', passwords['member@demo.dayi']!);
+    const member = await get('/faq', { Cookie: cookie });
+    expect(member.headers.get('x-cache')).toBeNull();
+    expect(member.headers.get('cache-control')).toBe('private, no-store');
+    expect(await member.text()).toContain('退出');
+    expect((await get('/faq', { Cookie: 'dayi_vid=abcdefghijklmnop1234' })).headers.get('x-cache')).toBeNull();
+    expect((await get('/faq?category=账号')).headers.get('x-cache')).toBeNull();
+    const post = await fetch(`${server.url}/faq`, { method: 'POST', headers: { Origin: server.url } });
+    expect(post.headers.get('x-cache')).toBeNull();
+  });
+
+  it('never keeps a page an anonymous visitor may not read', async () => {
+    for (let i = 0; i < 2; i++) {
+      const staff = await get('/manuals/operations/backup');
+      expect(staff.status).toBe(403);
+      expect(staff.headers.get('x-cache')).not.toBe('hit');
+    }
+  });
+
+  it('shows a content change on the next request after the reload, and a new announcement on the home page at once', async () => {
+    expect(await (await get(chapter)).text()).not.toContain('缓存测试新增的一句话');
+    const file = path.join(contentDir, 'manuals/user-guide/02-search.md');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n\n缓存测试新增的一句话。\n`);
+    const started = Date.now();
+    let text = '';
+    while (Date.now() - started < 10_000 && !text.includes('缓存测试新增的一句话')) {
+      await new Promise((r) => setTimeout(r, 200));
+      text = await (await get(chapter)).text();
+    }
+    expect(text).toContain('缓存测试新增的一句话');
+
+    await get('/');
+    expect((await get('/')).headers.get('x-cache')).toBe('hit');
+    const admin = await sessionCookie(server.url, 'admin@demo.dayi', passwords['admin@demo.dayi']!);
+    // Shown for a week from now (local time of the server's zone is close enough: a day either way is still ahead).
+    const expiresAt = new Date(Date.now() + 7 * 86_400_000).toISOString().slice(0, 16);
+    const published = await fetch(`${server.url}/announcements`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { Cookie: admin, Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ kind: 'upgrade', title: '缓存测试：今晚系统升级', body: '今晚 22:00 起升级。', access: 'public', expiresAt }),
+    });
+    expect(published.status).toBe(303);
+    const home = await get('/');
+    expect(home.headers.get('x-cache')).toBe('miss');
+    expect(await home.text()).toContain('缓存测试：今晚系统升级');
+  });
+});

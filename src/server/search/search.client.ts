@@ -1,6 +1,8 @@
 import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config/config.ts';
 import type { RerankModel } from './search.rerank.ts';
+import { createSearchResultCache, type SearchResultCache } from './search.cache.ts';
+import type { SearchResult } from './search.query.ts';
 import type { Logger } from '../shared/logger.ts';
 import { startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
 import { createMeiliHttpClient } from './search.http.ts';
@@ -18,6 +20,8 @@ export interface SearchService {
   unavailableReason: string | null;
   /** The re-ranking model over the documents last indexed from this process (null until then). */
   rerankModel: RerankModel | null;
+  /** Results of repeated searches (search.cache.ts); cleared by every index change this process makes. */
+  results: SearchResultCache<SearchResult>;
   health(): Promise<{ ok: boolean; error?: string }>;
   stop(): Promise<void>;
 }
@@ -44,6 +48,7 @@ export function createSearchService({
     indexPrefix,
     unavailableReason: null,
     rerankModel: null,
+    results: createSearchResultCache<SearchResult>(),
     async health() {
       try {
         const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) });
@@ -67,6 +72,7 @@ function unavailableSearch(kind: SearchService['kind'], reason: string, indexPre
     indexPrefix,
     unavailableReason: reason,
     rerankModel: null,
+    results: createSearchResultCache<SearchResult>({ maxEntries: 0 }),
     health: async () => ({ ok: false, error: reason }),
     stop: async () => {},
   };

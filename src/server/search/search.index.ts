@@ -98,6 +98,8 @@ export async function syncIndex({
   for (let i = 0; i < changed.length; i += 1000) tasks.push(await index.addDocuments(changed.slice(i, i + 1000), { primaryKey: 'id' }));
   if (removed.length) tasks.push(await index.deleteDocuments(removed));
   await waitAll(client, tasks);
+  // Settings (synonyms, words) may have changed too: every cached result goes.
+  search.results.clear();
   return { added: changed.length, deleted: removed.length };
 }
 
@@ -137,6 +139,7 @@ export async function rebuildIndex({
   await waitAll(client, [
     await client.swapIndexes([{ indexes: liveExists ? [live, fresh] : [fresh, live], rename: !liveExists }]),
   ]);
+  search.results.clear();
   if (liveExists) await waitAll(client, [await client.deleteIndex(fresh)]);
 }
 

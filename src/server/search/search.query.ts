@@ -8,6 +8,7 @@ import { documentId, foldTimes, toPinyin } from './search.documents.ts';
 import { contentIndexUid, PINYIN_ATTRIBUTES, TEXT_ATTRIBUTES } from './search.index.ts';
 import { queryVectors, rerank, RERANK_WINDOW, retrieve, topicSimilarity, type QueryVectors, type RerankDoc, type RerankModel } from './search.rerank.ts';
 import { understandQuery } from './search.understand.ts';
+import { modelKey } from './search.cache.ts';
 
 export const MAX_QUERY_LENGTH = 200;
 export const docTypes = ['manual', 'faq', 'courseware', 'video'] as const satisfies readonly DocType[];
@@ -181,6 +182,38 @@ export async function searchContent({
   const client = search.client;
   if (!client) throw createSearchUnavailableError();
   const started = performance.now();
+  const key = JSON.stringify([normalizeQuery(q), type ?? '', page, limit, access, hiddenAccess, modelKey(rerankModel)]);
+  const cached = search.results.get(key);
+  if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
+  const generation = search.results.generation();
+  const result = await searchUncached({ client, search, q, type, page, limit, access, hiddenAccess, rerankModel, started });
+  search.results.set(key, result, generation);
+  return result;
+}
+
+async function searchUncached({
+  client,
+  search,
+  q,
+  type,
+  page,
+  limit,
+  access,
+  hiddenAccess,
+  rerankModel,
+  started,
+}: {
+  client: Meilisearch;
+  search: SearchService;
+  q: string;
+  type: DocType | undefined;
+  page: number;
+  limit: number;
+  access: Access[];
+  hiddenAccess: Access[];
+  rerankModel: RerankModel | null;
+  started: number;
+}): Promise<SearchResult> {
   const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean; window?: number }) =>
     runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
   // Pages within the re-ranking window come from the window, in the new order.

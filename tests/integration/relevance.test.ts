@@ -40,15 +40,18 @@ describe('search relevance on the frozen labelled set', () => {
 
 // The frozen test half of the question-style set, never tuned on. The targets (0.95 overall,
 // 0.85 on paraphrases) are not reached yet; these floors keep what was reached from slipping back.
+// Lowered once, on 2026-12-06, from 0.55 to 0.50 on paraphrases: a pinyin match of one syllable in
+// many no longer counts (a nonsense query found a page through 质量), which the dev half and the first
+// set did not notice and which took two test-half paraphrases, found by that coincidence, to 18 of 33.
 describe('search relevance on the frozen test half of the question-style set', () => {
   it('finds every exact and homophone-typo query in the top 5', () => {
     expect(frozen.byKind.exact.hit5).toBe(frozen.byKind.exact.n);
     expect(frozen.byKind.homophone.hit5).toBe(frozen.byKind.homophone.n);
   });
 
-  it('finds at least 72% of all queries and 55% of question-style paraphrases in the top 5', () => {
+  it('finds at least 72% of all queries and 50% of question-style paraphrases in the top 5', () => {
     expect(frozen.overall.n).toBe(60);
     expect(frozen.overall.hit5 / frozen.overall.n).toBeGreaterThanOrEqual(0.72);
-    expect(frozen.byKind.paraphrase.hit5 / frozen.byKind.paraphrase.n).toBeGreaterThanOrEqual(0.55);
+    expect(frozen.byKind.paraphrase.hit5 / frozen.byKind.paraphrase.n).toBeGreaterThanOrEqual(0.5);
   });
 });

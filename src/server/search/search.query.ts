@@ -92,6 +92,9 @@ const LATIN_ONLY = /^[a-z]+$/;
  * still find the section. `access` is enforced here, on the server. With
  * `facets`, the answer counts hits per type (under the same filters).
  */
+/** The least ranking score a hit of the pinyin query needs (measured on the demo content, see below). */
+const PINYIN_MIN_SCORE = 0.2;
+
 export function buildSearchRequest({
   indexPrefix,
   q,
@@ -143,7 +146,9 @@ export function buildSearchRequest({
     queries.push({ ...text, q: `${u.topic} ${u.formal.join(' ')} ${u.intentTerms.join(' ')}`, attributesToSearchOn: HEADING_ATTRIBUTES, matchingStrategy: 'frequency', federationOptions: { weight: WEIGHTS.intent } });
   }
   if (HAN.test(u.topic)) {
-    queries.push({ ...common, q: toPinyin(u.topic), attributesToSearchOn: ['pinyin'], matchingStrategy: 'last', federationOptions: { weight: 0.9 } });
+    // 'last' may drop every syllable but one (liang of 量子纠缠火箭发射 then matched 质量): a match that weak
+    // (ranking score 0.07 for 1 of 8 syllables, against 0.39 for 2 of 5 and 0.97 for a whole homophone) is no match.
+    queries.push({ ...common, q: toPinyin(u.topic), attributesToSearchOn: ['pinyin'], matchingStrategy: 'last', rankingScoreThreshold: PINYIN_MIN_SCORE, federationOptions: { weight: 0.9 } });
   } else if (LATIN_ONLY.test(q.replace(/\s/g, ''))) {
     queries.push({ ...common, q: q.replace(/\s/g, ''), attributesToSearchOn: PINYIN_ATTRIBUTES, matchingStrategy: 'all', federationOptions: { weight: 0.9 } });
   }
@@ -154,10 +159,11 @@ export function buildSearchRequest({
 
 /**
  * Searches the content index (see buildSearchRequest) and shapes the hits for
- * pages and the API. Beside the page of hits, the same client answers, in
- * parallel, two counts without hits: per type without the type filter (a
- * filtered facet distribution would say 0 for every other type), and the
- * total at `hiddenAccess`.
+ * pages and the API. Beside the page of hits, in parallel: the counts per type
+ * without the type filter (a filtered facet distribution would say 0 for every
+ * other type), and, with `hiddenAccess`, the same search at the wider access,
+ * whose extra total is what signing in would show. Repeated searches come from
+ * the result cache (search.cache.ts).
  */
 export async function searchContent({
   search,
@@ -182,11 +188,17 @@ export async function searchContent({
   const client = search.client;
   if (!client) throw createSearchUnavailableError();
   const started = performance.now();
-  const key = JSON.stringify([normalizeQuery(q), type ?? '', page, limit, access, hiddenAccess, modelKey(rerankModel)]);
+  const key = JSON.stringify([normalizeQuery(q), type ?? '', page, limit, [...access].sort(), [...hiddenAccess].sort(), modelKey(rerankModel)]);
   const cached = search.results.get(key);
   if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
   const generation = search.results.generation();
-  const result = await searchUncached({ client, search, q, type, page, limit, access, hiddenAccess, rerankModel, started });
+  // What signing in would add: the same search at the wider access (cached under a signed-in member's key),
+  // less this one's total, so "另外 N 条" and the total after signing in always agree.
+  const [own, wider] = await Promise.all([
+    searchUncached({ client, search, q, type, page, limit, access, rerankModel, started }),
+    hiddenAccess.length ? searchContent({ search, q, type, page, limit, access: [...new Set([...access, ...hiddenAccess])], rerankModel }) : null,
+  ]);
+  const result = { ...own, hiddenTotal: wider ? Math.max(0, wider.total - own.total) : 0 };
   search.results.set(key, result, generation);
   return result;
 }
@@ -199,7 +211,6 @@ async function searchUncached({
   page,
   limit,
   access,
-  hiddenAccess,
   rerankModel,
   started,
 }: {
@@ -210,7 +221,6 @@ async function searchUncached({
   page: number;
   limit: number;
   access: Access[];
-  hiddenAccess: Access[];
   rerankModel: RerankModel | null;
   started: number;
 }): Promise<SearchResult> {
@@ -218,11 +228,9 @@ async function searchUncached({
     runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
   // Pages within the re-ranking window come from the window, in the new order.
   const window = rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined;
-  const [res, counts, hidden] = await Promise.all([
-    request({ page, limit, access, facets: !type, window }),
-    type ? request({ type: undefined, limit: 0, access, facets: true }) : null,
-    hiddenAccess.length ? request({ limit: 0, access: hiddenAccess, facets: false }) : null,
-  ]);
+  // The type counts ask for one hit, not none: Meilisearch applies a query's ranking score threshold to its
+  // estimated total only when it ranks (with limit 0 the pinyin query's weak matches would be counted).
+  const [res, counts] = await Promise.all([request({ page, limit, access, facets: !type, window }), type ? request({ type: undefined, limit: 1, access, facets: true }) : null]);
   if (!res) return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, answerUrl: null, tookMs: 0, page, limit };
   let hits = res.hits.map(toHit);
   let total = res.estimatedTotalHits ?? res.hits.length;
@@ -241,7 +249,7 @@ async function searchUncached({
     hits: hits.map(({ engineScore: _, ...h }) => h),
     total,
     facets: typeCounts(counts ?? res),
-    hiddenTotal: hidden?.estimatedTotalHits ?? 0,
+    hiddenTotal: 0,
     answerUrl,
     tookMs: Math.round(performance.now() - started),
     page,

@@ -16,8 +16,12 @@ export interface RunningServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Runs `node scripts/start.ts` (what `npm start` runs) and resolves when it serves. */
-export async function startDayi(env: Record<string, string | undefined> = {}, { timeoutMs = 60_000 } = {}): Promise<RunningServer> {
+/**
+ * Runs `node scripts/start.ts` (what `npm start` runs) and resolves when it serves. A fresh start takes
+ * about 10 s on an idle two-core machine and several times that beside other test files: the default
+ * wait stays under the hooks' 120 s.
+ */
+export async function startDayi(env: Record<string, string | undefined> = {}, { timeoutMs = 110_000 } = {}): Promise<RunningServer> {
   const run = runStart(env);
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -78,7 +78,7 @@ describe('SLA compliance in the service report', () => {
     // The reply came 185.5 wall-clock hours after the question: far past 4 h, and still in time.
     expect(overview.figures.find((f) => f.label === '首次响应时间中位数')!.current).toBe(185.5);
     const clocks = report.sections.flatMap((s) => s.tables).find((x) => x.id === 'clocks')!.rows;
-    expect(clocks).toEqual([['意见建议', '—', 2, 1, 1, 50, 0, 0, null]]);
+    expect(clocks).toEqual([['意见建议', '—', 2, 1, 1, 50, 0, 0, null, null, null]]);
     expect(report.sections.flatMap((s) => s.tables).find((x) => x.id === 'breached')!.rows.map((r) => [r[1], r[5]])).toEqual([['建议二：列表增加导出按钮', '首次响应']]);
   });
 });

@@ -249,13 +249,26 @@ describe('the service report (服务总结报告)', () => {
       ['3 线', 1, 0],
     ]);
     expect(rows(report, 'ratings').map((r) => r[1])).toEqual([0, 1, 1, 2, 2]);
+    // Beside each engineer, the month before: 李工's one rating of 1 in October.
     expect(rows(report, 'ratings-engineers')).toEqual([
-      ['张工', '1 线', 3, 4.7, 4.7, 5, 3],
-      ['李工', '2 线', 3, 3, 3, 5, 3],
+      ['张工', '1 线', 3, 4.7, 4.7, 5, 3, 0, null],
+      ['李工', '2 线', 3, 3, 3, 5, 3, 1, 1],
     ]);
     expect(rows(report, 'comments').map((r) => r[2]).sort()).toEqual(['很及时', '没解决']);
-    expect(rows(report, 'searches')[0]).toEqual(['改密码', 3, 2, 66.7]);
-    expect(rows(report, 'searches-empty')).toEqual([['不存在的词', 2, 0, 0]]);
+    expect(rows(report, 'searches')[0]).toEqual(['改密码', 3, 2, 66.7, 0]);
+    expect(rows(report, 'searches-empty')).toEqual([['不存在的词', 2, 0, 0, 0]]);
+    // Each kind's medians beside October's, computed from the seed.
+    const timing = rows(report, 'timing').find((r) => r[0] === '技术咨询')!;
+    const consult = (seeds: Seed[]) => seeds.filter((x) => x.kind === 'consult');
+    expect([timing[4], timing[8], timing[9]]).toEqual([expected(consult(november)).replyMedian, expected(consult(october)).replyMedian, expected(consult(october)).resolveMedian]);
+    // Workload beside October's: 张工 was assigned every third question of both months and sent the three rated replies.
+    expect(rows(report, 'workload').find((r) => r[0] === '张工')!.slice(2)).toEqual([
+      november.filter((x) => x.assignee === ids.e1).length,
+      3,
+      november.filter((x) => x.assignee === ids.e1 && x.resolve !== null).length,
+      october.filter((x) => x.assignee === ids.e1).length,
+      october.filter((x) => x.assignee === ids.e1 && x.resolve !== null && x.createdAt.getTime() + x.resolve * HOUR < local('2026-11-01', '00:00').getTime()).length,
+    ]);
     // Repeated questions: the cluster with three of the month's questions, named by its earliest; a cluster of one is not repeated.
     expect(rows(report, 'repeated')).toEqual([['十一月的问题 0', 3, '/faq/export-garbled']]);
     // The daily trend covers every day of the month, the empty ones as zero.

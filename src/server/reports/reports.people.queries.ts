@@ -30,7 +30,7 @@ export async function ratingDistribution(s: ReportScope) {
 /** Satisfaction per engineer, with their tier; the best rated first. */
 export async function ratingsByEngineer(s: ReportScope) {
   return s.db
-    .select({ engineer: users.name, tier: users.engineerTier, ...averages })
+    .select({ id: users.id, engineer: users.name, tier: users.engineerTier, ...averages })
     .from(questionRatings)
     .innerJoin(users, eq(users.id, questionRatings.engineerId))
     .where(ratedIn(s))
@@ -82,10 +82,10 @@ export async function workload(s: ReportScope) {
       .where(and(gte(questions.resolvedAt, s.from), lt(questions.resolvedAt, s.to), mine))
       .groupBy(users.id),
   ]);
-  const rows = new Map<string, { name: string; tier: number | null; assigned: number; replies: number; resolved: number }>();
+  const rows = new Map<string, { id: string; name: string; tier: number | null; assigned: number; replies: number; resolved: number }>();
   const add = (list: { id: string; name: string; tier: number | null; n: number }[], key: 'assigned' | 'replies' | 'resolved') => {
     for (const r of list) {
-      const row = rows.get(r.id) ?? { name: r.name, tier: r.tier, assigned: 0, replies: 0, resolved: 0 };
+      const row = rows.get(r.id) ?? { id: r.id, name: r.name, tier: r.tier, assigned: 0, replies: 0, resolved: 0 };
       row[key] = Number(r.n);
       rows.set(r.id, row);
     }

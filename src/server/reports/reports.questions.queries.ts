@@ -59,11 +59,6 @@ const timing = {
 
 export type TimingRow = { [K in keyof typeof timing]: (typeof timing)[K] extends SQL<infer T> ? T : never };
 
-export async function questionTotals(s: ReportScope): Promise<TimingRow> {
-  const [row] = await s.db.select(timing).from(questions).where(askedIn(s));
-  return row!;
-}
-
 /** The totals and each kind's figures in one pass (grouping sets): the overview and the timing table share it. */
 export async function timingTotalsAndKinds(s: ReportScope): Promise<{ total: TimingRow; byKind: (TimingRow & { kind: string })[] }> {
   const rows = await s.db

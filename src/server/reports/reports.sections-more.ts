@@ -5,7 +5,7 @@ import { percent, r1, type Cell, type ReportSection } from './reports.model.ts';
 import { complaintList, complaintTotals, ratingComments, ratingDistribution, ratingsByEngineer, ratingsByTier, ratingTotals, workload } from './reports.people.queries.ts';
 import { escalationsByTier } from './reports.questions.queries.ts';
 import { figure, listed, table, tierLabel, type SectionInput } from './reports.sections.ts';
-import { coursewareDownloadCounts, deflectionCount, faqPromotions, repeatedQuestions, searchTotals, topSearches, trainingFigures, videoViewCounts } from './reports.usage.queries.ts';
+import { coursewareDownloadCounts, deflectionCount, faqPromotions, repeatedQuestions, searchCounts, searchTotals, topSearches, trainingFigures, videoViewCounts } from './reports.usage.queries.ts';
 
 const cut = <T>(rows: T[], limit: number | null) => (limit === null ? rows : rows.slice(0, limit));
 const ratingCols = ['reports.col.ratings', 'reports.col.overall', 'reports.col.attitude', 'reports.col.business', 'reports.col.technical'];
@@ -32,12 +32,14 @@ export async function escalationsSection(i: SectionInput): Promise<ReportSection
 }
 
 export async function satisfactionSection(i: SectionInput): Promise<ReportSection> {
-  const [totals, prev, dist, tiers, engineers, comments] = await Promise.all([
+  const [totals, prev, dist, tiers, tiersPrev, engineers, engineersPrev, comments] = await Promise.all([
     ratingTotals(i.current),
     ratingTotals(i.previous),
     ratingDistribution(i.current),
     ratingsByTier(i.current),
+    ratingsByTier(i.previous),
     ratingsByEngineer(i.current),
+    ratingsByEngineer(i.previous),
     ratingComments(i.current, i.listLimit),
   ]);
   const avg = (r: { ratings: number; overall: number | null; attitude: number | null; business: number | null; technical: number | null }): Cell[] => [
@@ -71,15 +73,31 @@ export async function satisfactionSection(i: SectionInput): Promise<ReportSectio
         dist.map((d) => [`${d.score} 分`, d.n]),
         { note: t('reports.note.ratings') },
       ),
-      table('ratings-tiers', 'reports.table.ratingTiers', ['reports.col.tier', ...ratingCols], tiers.map((r) => [tierLabel(r.tier), ...avg(r)])),
-      table('ratings-engineers', 'reports.table.ratingEngineers', ['reports.col.engineer', 'reports.col.tier', ...ratingCols], engineers.map((r) => [r.engineer, tierLabel(r.tier), ...avg(r)])),
+      table(
+        'ratings-tiers',
+        'reports.table.ratingTiers',
+        ['reports.col.tier', ...ratingCols, 'reports.col.ratingsPrevious', 'reports.col.overallPrevious'],
+        tiers.map((r) => {
+          const p = tiersPrev.find((x) => x.tier === r.tier);
+          return [tierLabel(r.tier), ...avg(r), p?.ratings ?? 0, r1(p?.overall)];
+        }),
+      ),
+      table(
+        'ratings-engineers',
+        'reports.table.ratingEngineers',
+        ['reports.col.engineer', 'reports.col.tier', ...ratingCols, 'reports.col.ratingsPrevious', 'reports.col.overallPrevious'],
+        engineers.map((r) => {
+          const p = engineersPrev.find((x) => x.id === r.id);
+          return [r.engineer, tierLabel(r.tier), ...avg(r), p?.ratings ?? 0, r1(p?.overall)];
+        }),
+      ),
       table('comments', 'reports.table.comments', ['reports.col.number', 'reports.col.score', 'reports.col.comment', 'reports.col.engineer', 'reports.col.at'], commentRows),
     ],
   };
 }
 
 export async function workloadSection(i: SectionInput): Promise<ReportSection> {
-  const rows = await workload(i.current);
+  const [rows, before] = await Promise.all([workload(i.current), workload(i.previous)]);
   return {
     id: 'workload',
     title: t('reports.section.workload'),
@@ -89,8 +107,11 @@ export async function workloadSection(i: SectionInput): Promise<ReportSection> {
       table(
         'workload',
         'reports.table.workload',
-        ['reports.col.engineer', 'reports.col.tier', 'reports.col.assigned', 'reports.col.replies', 'reports.col.resolved'],
-        rows.map((r) => [r.name, tierLabel(r.tier), r.assigned, r.replies, r.resolved]),
+        ['reports.col.engineer', 'reports.col.tier', 'reports.col.assigned', 'reports.col.replies', 'reports.col.resolved', 'reports.col.assignedPrevious', 'reports.col.resolvedPrevious'],
+        rows.map((r) => {
+          const p = before.find((x) => x.id === r.id);
+          return [r.name, tierLabel(r.tier), r.assigned, r.replies, r.resolved, p?.assigned ?? 0, p?.resolved ?? 0];
+        }),
         { note: t('reports.note.workload') },
       ),
     ],
@@ -119,8 +140,9 @@ export async function selfServiceSection(i: SectionInput): Promise<ReportSection
     topSearches(i.current, { empty: false, limit: i.listLimit }),
     topSearches(i.current, { empty: true, limit: i.listLimit }),
   ]);
-  const queryRows = (list: typeof top): Cell[][] => list.map((q) => [q.query, q.searches, q.clicks, percent(q.clicks, q.searches)]);
-  const cols = ['reports.col.query', 'reports.col.searches', 'reports.col.clicks', 'reports.col.clickRate'];
+  const before = await searchCounts(i.previous, [...new Set([...top, ...empty].map((q) => q.query))]);
+  const queryRows = (list: typeof top): Cell[][] => list.map((q) => [q.query, q.searches, q.clicks, percent(q.clicks, q.searches), before.get(q.query) ?? 0]);
+  const cols = ['reports.col.query', 'reports.col.searches', 'reports.col.clicks', 'reports.col.clickRate', 'reports.col.searchesPrevious'];
   return {
     id: 'selfService',
     title: t('reports.section.selfService'),
@@ -139,19 +161,30 @@ export async function selfServiceSection(i: SectionInput): Promise<ReportSection
 }
 
 export async function learningSection(i: SectionInput): Promise<ReportSection> {
-  const [downloads, videos, trainings] = await Promise.all([coursewareDownloadCounts(i.current), videoViewCounts(i.current), trainingFigures(i.current)]);
+  const [downloads, downloadsPrev, videos, videosPrev, trainings] = await Promise.all([
+    coursewareDownloadCounts(i.current),
+    coursewareDownloadCounts(i.previous),
+    videoViewCounts(i.current),
+    videoViewCounts(i.previous),
+    trainingFigures(i.current),
+  ]);
   return {
     id: 'learning',
     title: t('reports.section.learning'),
     figures: [],
     charts: [],
     tables: [
-      table('downloads', 'reports.table.downloads', ['reports.col.course', 'reports.col.version', 'reports.col.downloads'], cut(downloads, i.listLimit).map((d) => [d.slug, d.version, d.n])),
+      table(
+        'downloads',
+        'reports.table.downloads',
+        ['reports.col.course', 'reports.col.version', 'reports.col.downloads', 'reports.col.downloadsPrevious'],
+        cut(downloads, i.listLimit).map((d) => [d.slug, d.version, d.n, downloadsPrev.find((p) => p.slug === d.slug && p.version === d.version)?.n ?? 0]),
+      ),
       table(
         'videos',
         'reports.table.videos',
-        ['reports.col.video', 'reports.col.views', 'reports.col.completed', 'reports.col.watchedHours'],
-        cut(videos, i.listLimit).map((v) => [v.slug, v.views, v.completed, r1(v.hours)]),
+        ['reports.col.video', 'reports.col.views', 'reports.col.completed', 'reports.col.watchedHours', 'reports.col.viewsPrevious'],
+        cut(videos, i.listLimit).map((v) => [v.slug, v.views, v.completed, r1(v.hours), videosPrev.find((p) => p.slug === v.slug)?.views ?? 0]),
       ),
       table(
         'trainings',

@@ -12,7 +12,6 @@ import {
   countsByUnit,
   dailyCounts,
   onSiteVisits,
-  questionTotals,
   type ReportScope,
   type TimingRow,
 } from './reports.questions.queries.ts';
@@ -30,6 +29,8 @@ export interface SectionInput {
   own: boolean;
   /** The current period's question totals and per-kind figures, computed once for the sections that show them. */
   timing: () => Promise<{ total: TimingRow; byKind: (TimingRow & { kind: string })[] }>;
+  /** The same for the previous period. */
+  previousTiming: () => Promise<{ total: TimingRow; byKind: (TimingRow & { kind: string })[] }>;
 }
 
 export const figure = (label: string, current: number | null, previous: number | null, unit: string, higherIsBetter: boolean | null): Figure => ({
@@ -56,9 +57,9 @@ const severityLabel = (s: string | null) => (s ? t(`question.severity.${s}` as '
 export const tierLabel = (tier: number | null) => (tier === null ? t('reports.value.noTier') : t('reports.value.tier', { tier }));
 
 export async function overviewSection(i: SectionInput): Promise<ReportSection> {
-  const [{ total: cur }, prev, rCur, rPrev, cCur, cPrev] = await Promise.all([
+  const [{ total: cur }, { total: prev }, rCur, rPrev, cCur, cPrev] = await Promise.all([
     i.timing(),
-    questionTotals(i.previous),
+    i.previousTiming(),
     ratingTotals(i.current),
     ratingTotals(i.previous),
     complaintTotals(i.current),
@@ -150,10 +151,11 @@ export async function volumeSection(i: SectionInput): Promise<ReportSection> {
 }
 
 export async function timingSection(i: SectionInput): Promise<ReportSection> {
-  const rows = (await i.timing()).byKind;
+  const [rows, before] = await Promise.all([i.timing().then((x) => x.byKind), i.previousTiming().then((x) => x.byKind)]);
   const body = questionKinds.map((k) => {
     const r = rows.find((x) => x.kind === k);
-    return [kindLabel(k), r?.asked ?? 0, r?.replied ?? 0, r?.resolved ?? 0, r1(r?.firstReplyMedian), r1(r?.firstReplyP90), r1(r?.resolveMedian), r1(r?.resolveP90)];
+    const p = before.find((x) => x.kind === k);
+    return [kindLabel(k), r?.asked ?? 0, r?.replied ?? 0, r?.resolved ?? 0, r1(r?.firstReplyMedian), r1(r?.firstReplyP90), r1(r?.resolveMedian), r1(r?.resolveP90), r1(p?.firstReplyMedian), r1(p?.resolveMedian)];
   });
   return {
     id: 'timing',
@@ -164,7 +166,18 @@ export async function timingSection(i: SectionInput): Promise<ReportSection> {
       table(
         'timing',
         'reports.table.timingByKind',
-        ['reports.col.kind', 'reports.col.asked', 'reports.col.replied', 'reports.col.resolvedCount', 'reports.col.firstReplyMedian', 'reports.col.firstReplyP90', 'reports.col.resolveMedian', 'reports.col.resolveP90'],
+        [
+          'reports.col.kind',
+          'reports.col.asked',
+          'reports.col.replied',
+          'reports.col.resolvedCount',
+          'reports.col.firstReplyMedian',
+          'reports.col.firstReplyP90',
+          'reports.col.resolveMedian',
+          'reports.col.resolveP90',
+          'reports.col.firstReplyMedianPrevious',
+          'reports.col.resolveMedianPrevious',
+        ],
         body,
       ),
     ],
@@ -172,24 +185,30 @@ export async function timingSection(i: SectionInput): Promise<ReportSection> {
 }
 
 export async function slaSection(i: SectionInput): Promise<ReportSection> {
-  const [clocks, visits, visitsPrev, breached, { total: totals }] = await Promise.all([
+  const [clocks, clocksPrev, visits, visitsPrev, breached, { total: totals }] = await Promise.all([
     clocksByKindSeverity(i.current),
+    clocksByKindSeverity(i.previous),
     onSiteVisits(i.current),
     onSiteVisits(i.previous),
     breachedQuestions(i.current, i.listLimit),
     i.timing(),
   ]);
-  const clockRows = clocks.map((r) => [
-    kindLabel(r.kind),
-    r.severity ? severityLabel(r.severity) : t('reports.none'),
-    r.asked,
-    r.firstReplyMet,
-    r.firstReplyBreached,
-    compliance(r.firstReplyMet, r.firstReplyBreached),
-    r.resolveMet,
-    r.resolveBreached,
-    compliance(r.resolveMet, r.resolveBreached),
-  ]);
+  const clockRows = clocks.map((r) => {
+    const p = clocksPrev.find((x) => x.kind === r.kind && x.severity === r.severity);
+    return [
+      kindLabel(r.kind),
+      r.severity ? severityLabel(r.severity) : t('reports.none'),
+      r.asked,
+      r.firstReplyMet,
+      r.firstReplyBreached,
+      compliance(r.firstReplyMet, r.firstReplyBreached),
+      r.resolveMet,
+      r.resolveBreached,
+      compliance(r.resolveMet, r.resolveBreached),
+      p ? compliance(p.firstReplyMet, p.firstReplyBreached) : null,
+      p ? compliance(p.resolveMet, p.resolveBreached) : null,
+    ];
+  });
   const tz = i.current.timeZone;
   const breachedRows: Cell[][] = breached.map((q) => [
     q.number,
@@ -225,6 +244,8 @@ export async function slaSection(i: SectionInput): Promise<ReportSection> {
           'reports.col.resolveMet',
           'reports.col.resolveBreached',
           'reports.col.resolveRate',
+          'reports.col.firstReplyRatePrevious',
+          'reports.col.resolveRatePrevious',
         ],
         clockRows,
       ),

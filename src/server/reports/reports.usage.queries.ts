@@ -56,6 +56,17 @@ export async function topSearches(s: ReportScope, { empty, limit }: { empty: boo
   return limit === null ? q : q.limit(limit);
 }
 
+/** How often each of `queries` (normalized) was searched in the period: the previous period's column of the search tables. */
+export async function searchCounts(s: ReportScope, queries: string[]): Promise<Map<string, number>> {
+  if (!queries.length) return new Map();
+  const rows = await s.db
+    .select({ query: searchLog.normalized, n: count() })
+    .from(searchLog)
+    .where(and(gte(searchLog.at, s.from), lt(searchLog.at, s.to), inArray(searchLog.normalized, queries)))
+    .groupBy(searchLog.normalized);
+  return new Map(rows.map((r) => [r.query, Number(r.n)]));
+}
+
 export async function coursewareDownloadCounts(s: ReportScope) {
   const rows = await s.db
     .select({ slug: coursewareDownloads.slug, version: coursewareDownloads.version, n: count() })

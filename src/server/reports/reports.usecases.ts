@@ -75,6 +75,7 @@ async function build(deps: ReportDeps, params: URLSearchParams, only: string | n
   const own = ownReport(deps.viewer);
   const scope = (p: typeof current) => ({ db: deps.db, from: p.from, to: p.to, timeZone: deps.timeZone, engineerId: own ? deps.viewer.id : null });
   let timing: ReturnType<SectionInput['timing']> | null = null;
+  let previousTiming: ReturnType<SectionInput['timing']> | null = null;
   const input: SectionInput = {
     current: scope(current),
     previous: scope(previous),
@@ -83,6 +84,7 @@ async function build(deps: ReportDeps, params: URLSearchParams, only: string | n
     listLimit,
     own,
     timing: () => (timing ??= timingTotalsAndKinds(input.current)),
+    previousTiming: () => (previousTiming ??= timingTotalsAndKinds(input.previous)),
   };
   const out: ReportSection[] = [];
   const timings: Record<string, number> = {};

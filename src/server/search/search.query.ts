@@ -104,6 +104,7 @@ export function buildSearchRequest({
   access,
   facets = true,
   window,
+  idsOnly = false,
 }: {
   indexPrefix: string;
   q: string;
@@ -114,20 +115,16 @@ export function buildSearchRequest({
   facets?: boolean;
   /** Ask for the first `window` hits instead of the page (they are re-ranked, then the page is cut). */
   window?: number;
+  /** Hits carry their url only, without snippets: for counting. */
+  idsOnly?: boolean;
 }): FederatedMultiSearchParams {
   const uid = contentIndexUid(indexPrefix);
   const accessFilter = `access IN [${access.map((a) => JSON.stringify(a)).join(', ')}]`;
   const filter = type ? [accessFilter, `type = ${JSON.stringify(type)}`] : [accessFilter];
-  const common = {
-    indexUid: uid,
-    filter,
-    attributesToCrop: ['text'],
-    cropLength: 40,
-    attributesToHighlight: ['text'],
-    highlightPreTag: PRE,
-    highlightPostTag: POST,
-    cropMarker: '…',
-  };
+  const shape = idsOnly
+    ? { attributesToRetrieve: ['url'] }
+    : { attributesToCrop: ['text'], cropLength: 40, attributesToHighlight: ['text'], highlightPreTag: PRE, highlightPostTag: POST, cropMarker: '…' };
+  const common = { indexUid: uid, filter, ...shape };
   // A question is searched by its topic (asking words dropped), beside its colloquial words in the
   // manuals' vocabulary and, when it asks for something (how long, who, where…), by headings that answer it.
   const u = understandQuery(q);
@@ -192,15 +189,45 @@ export async function searchContent({
   const cached = search.results.get(key);
   if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
   const generation = search.results.generation();
-  // What signing in would add: the same search at the wider access (cached under a signed-in member's key),
-  // less this one's total, so "另外 N 条" and the total after signing in always agree.
+  // What signing in would add: the total of the same search at the wider access, counted as that search
+  // counts it, less this one's, so "另外 N 条" and the total after signing in always agree.
   const [own, wider] = await Promise.all([
     searchUncached({ client, search, q, type, page, limit, access, rerankModel, started }),
-    hiddenAccess.length ? searchContent({ search, q, type, page, limit, access: [...new Set([...access, ...hiddenAccess])], rerankModel }) : null,
+    hiddenAccess.length ? totalAt({ client, search, q, type, page, limit, access: [...new Set([...access, ...hiddenAccess])], rerankModel }) : null,
   ]);
-  const result = { ...own, hiddenTotal: wider ? Math.max(0, wider.total - own.total) : 0 };
+  const result = { ...own, hiddenTotal: wider === null ? 0 : Math.max(0, wider - own.total) };
   search.results.set(key, result, generation);
   return result;
+}
+
+/** The total `searchUncached` would report at `access`, from urls alone (no snippets, no re-ranking). */
+async function totalAt({
+  client,
+  search,
+  q,
+  type,
+  page,
+  limit,
+  access,
+  rerankModel,
+}: {
+  client: Meilisearch;
+  search: SearchService;
+  q: string;
+  type: DocType | undefined;
+  page: number;
+  limit: number;
+  access: Access[];
+  rerankModel: RerankModel | null;
+}): Promise<number> {
+  const window = rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined;
+  const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access, facets: false, window, idsOnly: true }));
+  if (!res) return 0;
+  const total = res.estimatedTotalHits ?? res.hits.length;
+  if (!window || !rerankModel) return total;
+  const found = new Set(res.hits.map((h) => String(h.url)));
+  const extra = retrieve(rerankModel, queryVectors(rerankModel, understandQuery(q)), (d) => access.includes(d.access) && (!type || d.type === type) && !found.has(d.url));
+  return Math.max(total, res.hits.length + extra.length);
 }
 
 async function searchUncached({

@@ -200,17 +200,8 @@ export async function searchContent({
   return result;
 }
 
-/** The total `searchUncached` would report at `access`, from urls alone (no snippets, no re-ranking). */
-async function totalAt({
-  client,
-  search,
-  q,
-  type,
-  page,
-  limit,
-  access,
-  rerankModel,
-}: {
+/** One search as the uncached paths run it: the query, where it looks and which page. */
+interface SearchArgs {
   client: Meilisearch;
   search: SearchService;
   q: string;
@@ -219,42 +210,33 @@ async function totalAt({
   limit: number;
   access: Access[];
   rerankModel: RerankModel | null;
-}): Promise<number> {
-  const window = rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined;
+}
+
+/** Pages within the re-ranking window come from the window, in the new order. */
+const rerankWindow = ({ rerankModel, page, limit }: SearchArgs) => (rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined);
+
+/** The engine's own candidates that Meilisearch did not return (same access and type). */
+function engineExtras({ access, type }: SearchArgs, rerankModel: RerankModel, qv: QueryVectors, found: Set<string>) {
+  return retrieve(rerankModel, qv, (d) => access.includes(d.access) && (!type || d.type === type) && !found.has(d.url));
+}
+
+/** The total `searchUncached` would report at `access`, from urls alone (no snippets, no re-ranking). */
+async function totalAt(args: SearchArgs): Promise<number> {
+  const { client, search, q, type, page, limit, access, rerankModel } = args;
+  const window = rerankWindow(args);
   const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access, facets: false, window, idsOnly: true }));
   if (!res) return 0;
   const total = res.estimatedTotalHits ?? res.hits.length;
   if (!window || !rerankModel) return total;
-  const found = new Set(res.hits.map((h) => String(h.url)));
-  const extra = retrieve(rerankModel, queryVectors(rerankModel, understandQuery(q)), (d) => access.includes(d.access) && (!type || d.type === type) && !found.has(d.url));
+  const extra = engineExtras(args, rerankModel, queryVectors(rerankModel, understandQuery(q)), new Set(res.hits.map((h) => String(h.url))));
   return Math.max(total, res.hits.length + extra.length);
 }
 
-async function searchUncached({
-  client,
-  search,
-  q,
-  type,
-  page,
-  limit,
-  access,
-  rerankModel,
-  started,
-}: {
-  client: Meilisearch;
-  search: SearchService;
-  q: string;
-  type: DocType | undefined;
-  page: number;
-  limit: number;
-  access: Access[];
-  rerankModel: RerankModel | null;
-  started: number;
-}): Promise<SearchResult> {
+async function searchUncached(args: SearchArgs & { started: number }): Promise<SearchResult> {
+  const { client, search, q, type, page, limit, access, rerankModel, started } = args;
   const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean; window?: number }) =>
     runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
-  // Pages within the re-ranking window come from the window, in the new order.
-  const window = rerankModel && page * limit <= RERANK_WINDOW ? RERANK_WINDOW : undefined;
+  const window = rerankWindow(args);
   // The type counts ask for one hit, not none: Meilisearch applies a query's ranking score threshold to its
   // estimated total only when it ranks (with limit 0 the pinyin query's weak matches would be counted).
   const [res, counts] = await Promise.all([request({ page, limit, access, facets: !type, window }), type ? request({ type: undefined, limit: 1, access, facets: true }) : null]);
@@ -265,8 +247,7 @@ async function searchUncached({
   if (window && rerankModel) {
     // The engine's own candidates join Meilisearch's (same access and type), then all are ranked again.
     const qv = queryVectors(rerankModel, understandQuery(q));
-    const found = new Set(hits.map((h) => h.url));
-    const extra = retrieve(rerankModel, qv, (d) => access.includes(d.access) && (!type || d.type === type) && !found.has(d.url));
+    const extra = engineExtras(args, rerankModel, qv, new Set(hits.map((h) => h.url)));
     hits = rerank([...hits, ...extra.map((e) => engineHit(rerankModel.docs[rerankModel.byUrl.get(e.url)!]!))], rerankModel, qv);
     total = Math.max(total, hits.length);
     if (page === 1) answerUrl = clearAnswer(hits, rerankModel, qv);

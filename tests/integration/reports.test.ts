@@ -323,6 +323,9 @@ describe('the service report (服务总结报告)', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(fileName).toBe('服务报告-2026-11-超时的问题.csv');
     await expect(reportTableCsv(deps(admin), november2026, 'no-such-table')).rejects.toMatchObject({ status: 404 });
+    // Every table the page shows has its export (the export finds a table's section by its id).
+    const report = await serviceReport(deps(admin), november2026);
+    for (const table of report.sections.flatMap((x) => x.tables)) expect((await reportTableCsv(deps(admin), november2026, table.id)).csv).toContain(table.columns[0]!);
     // An engineer cannot export the service's self-service tables.
     await expect(reportTableCsv(deps({ id: ids.e1, name: '张工', roles: ['engineer'] }), november2026, 'searches')).rejects.toMatchObject({ status: 404 });
   });

@@ -1,11 +1,8 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { z } from 'zod';
-import { resolveInsideSync } from '../shared/paths.ts';
+import { classify, isAssetFile, readAll, urlOf, walk } from './content.files.ts';
 import { parseFrontmatter, type ContentIssue } from './content.frontmatter.ts';
-import { renderMarkdown, type Section, type TocEntry } from './content.render.ts';
+import { renderMarkdown, type Rendered, type Section, type TocEntry } from './content.render.ts';
 import { compareVersions } from '../courseware/courseware.versions.ts';
 import {
   accessLevels,
@@ -112,7 +109,6 @@ export interface ContentStore {
   hash: string;
 }
 
-const ASSET_TYPES = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg']);
 const SLUG = /^[a-z0-9][a-z0-9-]*$/;
 
 export const assetUrl = (file: string) => `/content-files/${file.split('/').map(encodeURIComponent).join('/')}`;
@@ -120,23 +116,6 @@ export const assetUrl = (file: string) => `/content-files/${file.split('/').map(
 /** The less public of two access levels. */
 export function strictest(a: Access, b: Access): Access {
   return accessLevels.indexOf(a) >= accessLevels.indexOf(b) ? a : b;
-}
-
-async function walk(dir: string, base = dir): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const out: string[] = [];
-  for (const e of entries) {
-    if (e.name.startsWith('.')) continue;
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full, base)));
-    else if (e.isFile()) out.push(path.relative(base, full).split(path.sep).join('/'));
-  }
-  return out.sort();
 }
 
 interface Parsed {
@@ -149,52 +128,38 @@ interface Parsed {
   cues?: Cue[];
 }
 
-/** What a file is, from where it lives; null for files that are not pages. */
-function classify(file: string): { kind: PageKind; manual?: string; slug: string; order?: number } | null {
-  let m = /^manuals\/([^/]+)\/index\.md$/.exec(file);
-  if (m) return { kind: 'manual', slug: m[1]! };
-  m = /^manuals\/([^/]+)\/(?:(\d+)-)?([^/]+)\.md$/.exec(file);
-  if (m) return { kind: 'chapter', manual: m[1]!, slug: m[3]!, order: m[2] ? Number(m[2]) : undefined };
-  m = /^faq\/([^/]+)\.md$/.exec(file);
-  if (m) return { kind: 'faq', slug: m[1]! };
-  m = /^courseware\/([^/]+)\.md$/.exec(file);
-  if (m) return { kind: 'courseware', slug: m[1]! };
-  m = /^videos\/([^/]+)\.md$/.exec(file);
-  if (m) return { kind: 'video', slug: m[1]! };
-  return null;
-}
+/**
+ * What rendering each file gave last time, and what the render looked up: the
+ * URLs of the pages it linked and of the images it showed. A reload renders a
+ * file again only when its bytes changed or one of those lookups would now
+ * answer differently (a linked page removed, an image added), so an edit to
+ * one file of a large tree costs one render, not the tree's.
+ */
+export type RenderCache = Map<string, { hash: string; rendered: Rendered; pages: [string, string | null][]; assets: [string, string | null][] }>;
 
-function urlOf(c: NonNullable<ReturnType<typeof classify>>): string {
-  switch (c.kind) {
-    case 'manual':
-      return `/manuals/${c.slug}`;
-    case 'chapter':
-      return `/manuals/${c.manual}/${c.slug}`;
-    case 'faq':
-      return `/faq/${c.slug}`;
-    case 'courseware':
-      return `/courseware/${c.slug}`;
-    case 'video':
-      return `/videos/${c.slug}`;
-  }
-}
+export const createRenderCache = (): RenderCache => new Map();
 
 /**
  * Reads CONTENT_DIR into a store of rendered pages. A bad file is skipped with
  * `file:line: message` in `issues`; it never stops the rest from loading.
+ * With a `cache` (kept between loads), files whose render would not change are
+ * not rendered again.
  */
-export async function loadContent(contentDir: string): Promise<ContentStore> {
+export async function loadContent(contentDir: string, cache?: RenderCache): Promise<ContentStore> {
   const files = await walk(contentDir);
   const issues: ContentIssue[] = [];
   const all = createHash('sha256');
   const parsed = new Map<string, Parsed & { c: NonNullable<ReturnType<typeof classify>> }>();
 
-  for (const file of files) {
-    if (!file.endsWith('.md')) continue;
-    const c = classify(file);
-    if (!c) continue;
+  const pageFiles = files.flatMap((file) => {
+    const c = file.endsWith('.md') ? classify(file) : null;
+    return c ? [{ file, c }] : [];
+  });
+  // Read side by side (the disk's latency, not ours, is most of a load); parse in order.
+  const reads = await readAll(contentDir, pageFiles.map((f) => f.file));
+  for (const { file, c } of pageFiles) {
     await perFile(file, issues, async () => {
-      const bytes = await readFile(path.join(contentDir, file));
+      const bytes = await reads.get(file)!;
       const hash = createHash('sha256').update(bytes).digest('hex');
       all.update(`${file}\0${hash}\0`);
       if (!SLUG.test(c.slug) || (c.manual && !SLUG.test(c.manual))) {
@@ -241,18 +206,32 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
 
   for (const p of parsed.values()) {
     await perFile(p.file, issues, () => {
-      const used = new Set<string>();
-      const rendered = renderMarkdown({
-        markdown: p.body,
-        firstLine: p.bodyLine,
-        file: p.file,
-        resolvePage: (f) => urls.get(f) ?? null,
-        resolveAsset: (f) => {
-          if (!isAssetFile(contentDir, f)) return null;
-          used.add(f);
-          return assetUrl(f);
-        },
-      });
+      const resolvePage = (f: string) => urls.get(f) ?? null;
+      const resolveAsset = (f: string) => (isAssetFile(contentDir, f) ? assetUrl(f) : null);
+      let hit = cache?.get(p.file);
+      if (!hit || hit.hash !== p.hash || hit.pages.some(([f, u]) => resolvePage(f) !== u) || hit.assets.some(([f, u]) => resolveAsset(f) !== u)) {
+        const pages: [string, string | null][] = [];
+        const assets: [string, string | null][] = [];
+        const rendered = renderMarkdown({
+          markdown: p.body,
+          firstLine: p.bodyLine,
+          file: p.file,
+          resolvePage: (f) => {
+            const u = resolvePage(f);
+            pages.push([f, u]);
+            return u;
+          },
+          resolveAsset: (f) => {
+            const u = resolveAsset(f);
+            assets.push([f, u]);
+            return u;
+          },
+        });
+        hit = { hash: p.hash, rendered, pages, assets };
+        cache?.set(p.file, hit);
+      }
+      const { rendered } = hit;
+      const used = new Set(hit.assets.filter(([, u]) => u !== null).map(([f]) => f));
       if (rendered.issues.length) {
         for (const i of rendered.issues) issues.push({ file: p.file, line: i.line, message: i.message });
         return;
@@ -320,6 +299,7 @@ export async function loadContent(contentDir: string): Promise<ContentStore> {
   videos.sort((a, b) => (b.updated?.getTime() ?? 0) - (a.updated?.getTime() ?? 0) || a.title.localeCompare(b.title, 'zh-CN'));
   for (const v of videos) pages.set(v.url, v);
 
+  if (cache) for (const file of cache.keys()) if (!parsed.has(file)) cache.delete(file);
   const synonyms = await loadSynonyms(contentDir, issues, all);
   const dictionary = await loadDictionary(contentDir, all);
   const assets = assetAccess(pages.values(), refs);
@@ -336,13 +316,6 @@ async function perFile(file: string, issues: ContentIssue[], step: () => Promise
   } catch (err) {
     issues.push({ file, line: 1, message: `cannot load: ${err instanceof Error ? err.message : String(err)}` });
   }
-}
-
-/** Whether `file` (relative to CONTENT_DIR) is an image that really lies inside CONTENT_DIR, symlinks resolved. */
-function isAssetFile(contentDir: string, file: string): boolean {
-  if (!ASSET_TYPES.has(path.extname(file).toLowerCase())) return false;
-  const real = resolveInsideSync(contentDir, file);
-  return real !== null && statSync(real, { throwIfNoEntry: false })?.isFile() === true;
 }
 
 /** Each referenced image's access: the strictest of the published pages that reference it. */

@@ -6,7 +6,7 @@ import type { Db } from '../../../db/client.ts';
 import { contentPages } from '../../../db/schema/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
-import { formatIssue, loadContent, type ContentStore, type Page } from './content.loader.ts';
+import { createRenderCache, formatIssue, loadContent, type ContentStore, type Page } from './content.loader.ts';
 
 export interface ContentService {
   store(): ContentStore;
@@ -56,21 +56,22 @@ export async function syncContentPages({ db, clock, store, contentDir }: { db: D
 /** A cheap fingerprint of the tree (names, sizes, mtimes) for the periodic rescan. */
 async function fingerprint(dir: string): Promise<string> {
   const parts: string[] = [];
-  const walk = async (d: string) => {
+  const walk = async (d: string): Promise<void> => {
     let entries;
     try {
       entries = await readdir(d, { withFileTypes: true });
     } catch {
       return;
     }
-    for (const e of entries) {
-      const full = path.join(d, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile()) {
+    await Promise.all(
+      entries.map(async (e) => {
+        const full = path.join(d, e.name);
+        if (e.isDirectory()) return walk(full);
+        if (!e.isFile()) return;
         const s = await stat(full).catch(() => null);
         if (s) parts.push(`${full}:${s.size}:${s.mtimeMs}`);
-      }
-    }
+      }),
+    );
   };
   await walk(dir);
   return parts.sort().join('\n');
@@ -98,7 +99,9 @@ export async function startContent({
   /** CONTENT_WATCH: false where file events do not arrive (network shares); the rescan and the broadcast remain. */
   watchFiles?: boolean;
 }): Promise<ContentService> {
-  let store = await loadContent(contentDir);
+  // Kept between loads: a reload renders only the files whose render changed.
+  const renders = createRenderCache();
+  let store = await loadContent(contentDir, renders);
   let changedAt = await syncContentPages({ db, clock, store, contentDir });
   let print = await fingerprint(contentDir);
   const listeners: ((s: ContentStore) => Promise<void> | void)[] = [];
@@ -112,20 +115,23 @@ export async function startContent({
   const doReload = async (): Promise<{ changed: boolean }> => {
     // The fingerprint before the load: a file changed while loading differs from it, so the next rescan loads again.
     const before = await fingerprint(contentDir);
-    const next = await loadContent(contentDir);
+    const next = await loadContent(contentDir, renders);
     print = before;
     if (next.hash === store.hash) return { changed: false };
     changedAt = await syncContentPages({ db, clock, store: next, contentDir });
     store = next;
     report(next);
     log.info({ pages: next.pages.size, issues: next.issues.length }, 'content reloaded');
-    for (const l of listeners) {
-      try {
-        await l(next);
-      } catch (err) {
-        log.error({ err }, 'content change listener failed');
-      }
-    }
+    // Side by side: the page cache is dropped at once, not after the search index caught up.
+    await Promise.all(
+      listeners.map(async (l) => {
+        try {
+          await l(next);
+        } catch (err) {
+          log.error({ err }, 'content change listener failed');
+        }
+      }),
+    );
     return { changed: true };
   };
   // One reload at a time. A reload asked for while one runs is a fresh one after it (shared by everyone who

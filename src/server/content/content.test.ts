@@ -1,8 +1,8 @@
-import { symlinkSync } from 'node:fs';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { chapter, manualIndex, writeContent } from '../../../tests/helpers/content.ts';
-import { formatIssue, loadContent } from './content.loader.ts';
+import { createRenderCache, formatIssue, loadContent } from './content.loader.ts';
 import { slugify } from './content.render.ts';
 
 describe('content loader', () => {
@@ -70,6 +70,39 @@ describe('content loader', () => {
     });
     const store = await loadContent(dir);
     expect(store.pages.get('/manuals/m/a')!.html).toContain('<img src="/content-files/manuals/m/images/form.svg" alt="表单"');
+  });
+
+  it('renders again with a kept cache only what changed: the edited file, and files whose linked page or image changed', async () => {
+    const dir = writeContent({
+      'manuals/m/index.md': manualIndex('手册'),
+      'manuals/m/01-a.md': chapter('甲', '见[乙](02-b.md)。'),
+      'manuals/m/02-b.md': chapter('乙', '正文'),
+      'manuals/m/03-c.md': chapter('丙', '![图](images/new.svg)'),
+      'manuals/m/04-d.md': chapter('丁', '不变'),
+    });
+    const cache = createRenderCache();
+    const first = await loadContent(dir, cache);
+    expect(first.issues.map(formatIssue)).toEqual(['manuals/m/03-c.md:5: missing image images/new.svg']);
+
+    writeFileSync(path.join(dir, 'manuals/m/04-d.md'), chapter('丁', '改过'));
+    const second = await loadContent(dir, cache);
+    expect(second.pages.get('/manuals/m/d')!.html).toContain('改过');
+    // Unchanged files keep their render (the same object), so nothing else was rendered again.
+    expect(second.pages.get('/manuals/m/a')!.sections).toBe(first.pages.get('/manuals/m/a')!.sections);
+    expect(second.pages.get('/manuals/m/d')!.sections).not.toBe(first.pages.get('/manuals/m/d')!.sections);
+
+    // The image appears: the chapter that showed it as missing is rendered again and published.
+    writeContent({ 'manuals/m/images/new.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>' }, dir);
+    const third = await loadContent(dir, cache);
+    expect(third.pages.get('/manuals/m/c')!.html).toContain('src="/content-files/manuals/m/images/new.svg"');
+    expect(third.assets.get('manuals/m/images/new.svg')).toBe('public');
+
+    // The linked page goes: the unchanged file linking it now has a broken link, as a fresh load says.
+    rmSync(path.join(dir, 'manuals/m/02-b.md'));
+    const fourth = await loadContent(dir, cache);
+    expect(fourth.pages.has('/manuals/m/a')).toBe(false);
+    expect(fourth.issues.map(formatIssue)).toEqual((await loadContent(dir)).issues.map(formatIssue));
+    expect(cache.has('manuals/m/02-b.md')).toBe(false);
   });
 
   it('never lets a script or event handler from a content file through', async () => {

@@ -34,17 +34,35 @@ export interface SearchDocument {
 
 const HAN = /\p{Script=Han}/u;
 
-/** "故障申告" → "gu zhang shen gao"; non-Chinese text is kept as is. */
-export function toPinyin(text: string): string {
-  if (!HAN.test(text)) return text.toLowerCase();
-  return pinyin(text, { toneType: 'none', nonZh: 'consecutive', v: true }).toLowerCase().replace(/\s+/g, ' ').trim();
+/**
+ * Remembers a text function's answers: titles and headings repeat across a
+ * page's sections and across every reload, and pinyin is most of building the
+ * documents. Bounded: forgets everything past `max` entries.
+ */
+function remembered(fn: (text: string) => string, max = 50_000): (text: string) => string {
+  const seen = new Map<string, string>();
+  return (text) => {
+    let out = seen.get(text);
+    if (out === undefined) {
+      if (seen.size >= max) seen.clear();
+      out = fn(text);
+      seen.set(text, out);
+    }
+    return out;
+  };
 }
 
+/** "故障申告" → "gu zhang shen gao"; non-Chinese text is kept as is. */
+export const toPinyin = remembered((text) => {
+  if (!HAN.test(text)) return text.toLowerCase();
+  return pinyin(text, { toneType: 'none', nonZh: 'consecutive', v: true }).toLowerCase().replace(/\s+/g, ' ').trim();
+});
+
 /** "故障申告" → "gzsg". */
-export function toInitials(text: string): string {
+export const toInitials = remembered((text) => {
   if (!HAN.test(text)) return '';
   return pinyin(text.replace(/[^\p{Script=Han}]/gu, ''), { pattern: 'first', toneType: 'none', type: 'array' }).join('').toLowerCase();
-}
+});
 
 /** Meilisearch ids allow only [A-Za-z0-9_-]: a hash of `url#anchor`. */
 export function documentId(url: string): string {

@@ -58,7 +58,7 @@ const MIN_ENGINE_ONLY = 0.12;
 type DocAnalysis = { full: Analysis; head: Analysis };
 
 /** Documents analysed between two yields to the event loop, so a large content tree does not stall requests. */
-const BATCH = 200;
+const BATCH = 100;
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
@@ -91,7 +91,10 @@ export function createRerankBuilder() {
     }
     cache = next;
     const model = createModel(lexicon);
-    for (const a of analyses) learn(model, a.full);
+    for (let i = 0; i < analyses.length; i++) {
+      if (i % BATCH === BATCH - 1) await yieldToLoop();
+      learn(model, analyses[i]!.full);
+    }
     const full: Vector[] = [];
     const head: Vector[] = [];
     const postings = new Map<string, { doc: number; w: number }[]>();

@@ -9,7 +9,7 @@
  * `-- --quality` runs only the quality part. Prints figures; asserts nothing.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
@@ -27,49 +27,12 @@ import { createRerankModel, RERANK_WINDOW } from '../../src/server/search/search
 import { systemClock } from '../../src/server/shared/clock.ts';
 import { appRoot } from '../../src/server/shared/paths.ts';
 import { freeTestPort, startDayi } from '../../tests/helpers/server.ts';
+import { generateContent, rng } from './content-gen.ts';
 import { evaluateRelevance, formatReport, indexForQuality, loadLabelledSet, type LabelledQuery } from '../../tests/search/relevance.ts';
 
 const SECTIONS = Number(process.env.BENCH_SECTIONS ?? 10_000);
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const root = appRoot();
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-}
-
-/** Builds a content tree of SECTIONS h2 sections from sentences of the demo content. */
-async function generateContent(dir: string): Promise<void> {
-  const demo = await loadContent(path.join(root, 'content'));
-  const sentences: string[] = [];
-  const headings: string[] = [];
-  for (const page of demo.pages.values())
-    for (const s of page.sections) {
-      headings.push(...s.headings);
-      sentences.push(...s.text.split(/(?<=[。；！？])/).map((x) => x.trim()).filter((x) => x.length > 6));
-    }
-  const pick = <T>(list: T[], r: () => number) => list[Math.floor(r() * list.length)]!;
-  const r = rng(42);
-  const perChapter = 20;
-  const chapters = Math.ceil(SECTIONS / perChapter);
-  const perManual = 20;
-  for (let c = 0; c < chapters; c++) {
-    const manual = `bench-${Math.floor(c / perManual)}`;
-    const mdir = path.join(dir, 'manuals', manual);
-    mkdirSync(mdir, { recursive: true });
-    if (c % perManual === 0) writeFileSync(path.join(mdir, 'index.md'), `---\ntitle: 基准手册 ${manual}\nsummary: 生成的测试内容\n---\n`);
-    const body = Array.from({ length: perChapter }, (_, i) => {
-      const text = Array.from({ length: 3 + Math.floor(r() * 4) }, () => pick(sentences, r)).join('');
-      return `## ${pick(headings, r)} ${c}-${i}\n\n${text}\n`;
-    }).join('\n');
-    writeFileSync(path.join(mdir, `${String(c % perManual).padStart(2, '0')}-chapter-${c}.md`), `---\ntitle: 第 ${c} 章 ${pick(headings, r)}\n---\n\n${body}`);
-  }
-  for (const sub of ['search']) mkdirSync(path.join(dir, sub), { recursive: true });
-  writeFileSync(path.join(dir, 'search/synonyms.yml'), readFileSync(path.join(root, 'content/search/synonyms.yml')));
-  writeFileSync(path.join(dir, 'search/dictionary.txt'), readFileSync(path.join(root, 'content/search/dictionary.txt')));
-}
 
 function queries(): string[] {
   try {
@@ -176,7 +139,7 @@ async function speed(meili: Awaited<ReturnType<typeof startEmbeddedMeili>>): Pro
   const contentDir = path.join(work, 'content');
   const dataDir = path.join(work, 'data');
   console.log(`Generating ${SECTIONS} sections in ${contentDir} …`);
-  await generateContent(contentDir);
+  await generateContent(contentDir, SECTIONS);
   const pinned = pin(meili.pid, 1);
   const search = createSearchService({ url: meili.url, apiKey: meili.apiKey, kind: 'external', indexPrefix: 'bench' });
   // Index the way `npm run search:reindex` does, on the same database the app will use.

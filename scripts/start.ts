@@ -12,6 +12,7 @@ import { trustedProxyList } from '../src/server/http/client-address.ts';
 import { createFrontHandler } from '../src/server/http/front.ts';
 import { countCachedView, createPageCache } from '../src/server/http/page-cache.ts';
 import { linkBase } from '../src/server/http/public-url.ts';
+import { loadStaticAssets } from '../src/server/http/static-assets.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
 import { appRoot } from '../src/server/shared/paths.ts';
@@ -79,8 +80,12 @@ const pageCache = createPageCache({
 });
 runtime.pageCache = pageCache;
 runtime.content.onChange(() => pageCache.clear());
+// CSS and scripts from memory, compressed once now (src/server/http/static-assets.ts).
+const assets = await loadStaticAssets(path.join(buildDir(root), 'client'));
 const server = createServer(
-  createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, (req, res) => pageCache.handle(req, res, entry.handler)),
+  createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, (req, res) => {
+    if (!assets.handle(req, res)) pageCache.handle(req, res, entry.handler);
+  }),
 );
 // Node ends any request not received whole within 5 minutes; a 4 GB lesson over a slow link takes longer.
 // Headers must still arrive within headersTimeout (60 s), and an upload that sends nothing for 2 minutes is cut off (uploads.receive.ts).

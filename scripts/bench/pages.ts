@@ -10,6 +10,7 @@
  * p99, the ratio to nginx, and Dayi's RSS after the row. Installs wrk and
  * nginx-light from Debian when missing (needs root), else says how.
  * `--seconds N` per row (default 10), `--connections N` (default 16).
+ * Also what a browser downloads for the chapter (HTML, CSS, JS, fonts).
  * Then, on a generated tree of 10 000 sections (`--sections N`), how long an
  * edit to one chapter file takes to show on its page.
  */
@@ -91,6 +92,33 @@ pin(meiliPid, 0);
 const chapter = '/manuals/user-guide/search';
 const html = await (await fetch(`${dayi.url}${chapter}`)).text();
 
+/** What a browser downloads for the chapter, as sent to one that takes brotli: by kind, bytes on the wire and unpacked. */
+async function transfer(url: string): Promise<string> {
+  const sent = async (u: string) => {
+    const res = await fetch(`${dayi.url}${u}`, { headers: { 'Accept-Encoding': 'br, gzip' } });
+    const body = Buffer.from(await res.arrayBuffer());
+    // fetch unpacks; Content-Length is what travelled (absent when chunked: then the unpacked size).
+    return { wire: Number(res.headers.get('content-length') ?? body.length), unpacked: body.length, text: body.toString('utf8') };
+  };
+  const page = await sent(url);
+  const kinds = new Map<string, { files: number; wire: number; unpacked: number }>([['HTML', { files: 1, wire: page.wire, unpacked: page.unpacked }]]);
+  const add = (kind: string, r: { wire: number; unpacked: number }) => {
+    const k = kinds.get(kind) ?? { files: 0, wire: 0, unpacked: 0 };
+    kinds.set(kind, { files: k.files + 1, wire: k.wire + r.wire, unpacked: k.unpacked + r.unpacked });
+  };
+  const refs = [...new Set([...page.text.matchAll(/(?:href|src)="(\/_astro\/[^"]+)"/g)].map((m) => m[1]!))];
+  for (const ref of refs) {
+    const r = await sent(ref);
+    add(ref.endsWith('.css') ? 'CSS' : ref.endsWith('.js') ? 'JS' : 'other', r);
+    if (ref.endsWith('.css')) for (const font of new Set([...r.text.matchAll(/url\(["']?([^"')]+\.woff2?)["']?\)/g)].map((m) => m[1]!))) add('fonts', await sent(font));
+  }
+  kinds.set('fonts', kinds.get('fonts') ?? { files: 0, wire: 0, unpacked: 0 });
+  const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+  const all = [...kinds.values()].reduce((a, k) => ({ files: a.files + k.files, wire: a.wire + k.wire, unpacked: a.unpacked + k.unpacked }));
+  return [...kinds, ['total', all] as const].map(([kind, k]) => `  ${kind.padEnd(6)} ${String(k.files).padStart(3)} files  ${kb(k.wire).padStart(9)} sent  ${kb(k.unpacked).padStart(9)} unpacked`).join('\n');
+}
+const chapterTransfer = await transfer(chapter);
+
 // nginx serving the very same HTML, one worker on core 0.
 const nginxDir = tempDir('bench-nginx');
 // nginx's worker runs as an unprivileged user when started as root: it must be able to read the folder.
@@ -164,6 +192,7 @@ for (const r of rows)
   );
 console.log(`\nTargets: anonymous pages ≥ 30 % of nginx; signed-in chapter ≥ 1 500 req/s; search Zipf ≥ 3× and distinct ≥ 1.5× the figures before the search cache (68 req/s at 16 connections was measured when #15 was filed); RSS < 300 MB under load.`);
 if (!memberCookie) console.log('(No signed-in row: the demo accounts were not printed.)');
+console.log(`\nWhat a browser downloads for the chapter ${chapter} (brotli; stylesheets and scripts are compressed once at start and cached as immutable, so a second page fetches only its HTML):\n${chapterTransfer}`);
 
 // An edit to one file of a large tree: from saving the file to its page showing the change (watcher, reload, page cache).
 const bigDir = tempDir('bench-big-content');

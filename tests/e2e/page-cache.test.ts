@@ -3,7 +3,7 @@ import path from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appRoot } from '../../src/server/shared/paths.ts';
-import { demoPasswords, sessionCookie } from '../helpers/http.ts';
+import { demoPasswords, rawRequest, sessionCookie } from '../helpers/http.ts';
 import type { RunningServer } from '../helpers/server.ts';
 import { startTestServer } from '../helpers/test-server.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -32,18 +32,7 @@ afterAll(async () => {
 
 const get = (url: string, headers: Record<string, string> = {}) => fetch(`${server.url}${url}`, { headers, redirect: 'manual' });
 /** The raw bytes as sent (fetch would decompress a compressed body by itself). */
-const raw = async (url: string, headers: Record<string, string>) => {
-  const { request } = await import('node:http');
-  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
-    request(`${server.url}${url}`, { headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-    })
-      .on('error', reject)
-      .end();
-  });
-};
+const raw = (url: string, headers: Record<string, string>) => rawRequest(server.url, { path: url, headers });
 
 describe('the anonymous page cache', () => {
   it('answers a repeated anonymous page from memory, byte for byte what Astro rendered, in gzip or brotli when asked', async () => {
@@ -129,5 +118,20 @@ describe('the anonymous page cache', () => {
     const home = await get('/');
     expect(home.headers.get('x-cache')).toBe('miss');
     expect(await home.text()).toContain('缓存测试：今晚系统升级');
+  });
+  it("sends the page's stylesheets and scripts in brotli, the same bytes the build wrote, cached as immutable", async () => {
+    const html = await (await get(chapter)).text();
+    const urls = [...new Set([...html.matchAll(/(?:href|src)="(\/_astro\/[^"]+\.(?:css|js))"/g)].map((m) => m[1]!))];
+    expect(urls.some((u) => u.endsWith('.css'))).toBe(true);
+    for (const url of urls) {
+      const br = await raw(url, { 'Accept-Encoding': 'gzip, deflate, br' });
+      expect(br.status, url).toBe(200);
+      expect(br.headers['cache-control'], url).toBe('public, max-age=31536000, immutable');
+      const built = readFileSync(path.join(appRoot(), 'dist', 'client', url));
+      const sent = br.headers['content-encoding'] === 'br' ? brotliDecompressSync(br.body) : br.body;
+      expect(sent.equals(built), url).toBe(true);
+      // Anything past a few hundred bytes travels compressed.
+      if (built.length > 500) expect(br.headers['content-encoding'], url).toBe('br');
+    }
   });
 });

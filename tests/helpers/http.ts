@@ -8,6 +8,8 @@ export interface RawResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
+  /** The bytes as sent (not decompressed). */
+  body: Buffer;
 }
 
 /**
@@ -23,7 +25,10 @@ export function rawRequest(
     const req = request({ host: url.hostname, port: url.port, method, path: target, headers: { ...(body !== undefined ? { 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => {
+        const all = Buffer.concat(chunks);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, text: all.toString('utf8'), body: all });
+      });
       res.on('error', reject);
     });
     req.on('error', reject);

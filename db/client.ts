@@ -1,4 +1,7 @@
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
@@ -20,6 +23,33 @@ export type Database =
 
 export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string } | { kind: 'pglite-memory' };
 
+/**
+ * PostgreSQL settings of the embedded database. Shared buffers are touched
+ * whole at start, so they are resident memory from the first second: 32 MB
+ * (PGlite's default is 128 MB) keeps a small installation's working set, and
+ * the operating system's file cache holds the rest.
+ */
+export const PGLITE_CONF = ['shared_buffers = 32MB'];
+
+/**
+ * Creates a new PGlite data directory in a short-lived child process:
+ * initdb's memory (about 400 MB) is then given back when the child exits
+ * instead of staying in the server for as long as it runs.
+ */
+function initPgliteDir(dir: string): void {
+  const code = `import { PGlite } from '@electric-sql/pglite'; const db = await PGlite.create(process.env.DAYI_PGLITE_DIR); await db.close();`;
+  try {
+    execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+      cwd: path.dirname(fileURLToPath(import.meta.url)),
+      env: { ...process.env, DAYI_PGLITE_DIR: dir },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  } catch (err) {
+    const said = (err as { stderr?: Buffer }).stderr?.toString().trim().split('\n').at(-1);
+    throw new Error(`cannot create the embedded database in ${dir}: ${said || (err as Error).message}`);
+  }
+}
+
 /** Opens the configured database. PGlite keeps its files in `dir` (or memory, for tests). */
 export async function openDatabase(target: DatabaseTarget, { max = 10 } = {}): Promise<Database> {
   if (target.kind === 'postgres') {
@@ -30,7 +60,8 @@ export async function openDatabase(target: DatabaseTarget, { max = 10 } = {}): P
   let client: PGlite;
   if (target.kind === 'pglite') {
     mkdirSync(target.dir, { recursive: true });
-    client = await PGlite.create(target.dir);
+    if (!existsSync(path.join(target.dir, 'PG_VERSION'))) initPgliteDir(target.dir);
+    client = await PGlite.create(target.dir, { postgresqlconf: PGLITE_CONF });
   } else {
     client = await PGlite.create();
   }

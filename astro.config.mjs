@@ -19,7 +19,9 @@ export default defineConfig({
   output: 'server',
   // scripts/build-state.ts: DAYI_BUILD_DIR puts a build with other baked values beside dist/.
   outDir: process.env.DAYI_BUILD_DIR || './dist',
-  adapter: node({ mode: 'standalone' }),
+  // Middleware: scripts/start.ts serves the client files from memory (src/server/http/static-assets.ts)
+  // and hands everything else straight to Astro, without the standalone handler's look at the disk first.
+  adapter: node({ mode: 'middleware' }),
   security: { checkOrigin: true, allowedDomains: allowedDomains() },
   server: { host: true, port: 4321 },
   devToolbar: { enabled: false },

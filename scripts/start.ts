@@ -52,10 +52,6 @@ try {
   process.exit(1);
 }
 
-process.env.ASTRO_NODE_AUTOSTART = 'disabled';
-process.env.ASTRO_NODE_LOGGING = 'disabled';
-process.env.HOST = config.host;
-process.env.PORT = String(config.port);
 const entry = (await import(pathToFileURL(path.join(buildDir(root), 'server', 'entry.mjs')).href)) as {
   handler(req: IncomingMessage, res: ServerResponse): void;
 };
@@ -80,7 +76,8 @@ const pageCache = createPageCache({
 });
 runtime.pageCache = pageCache;
 runtime.content.onChange(() => pageCache.clear());
-// CSS and scripts from memory, compressed once now (src/server/http/static-assets.ts).
+// The client files (CSS, scripts, public/) from memory, compressed once now (src/server/http/static-assets.ts);
+// Astro, built as middleware, gets everything else.
 const assets = await loadStaticAssets(path.join(buildDir(root), 'client'));
 const server = createServer(
   createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, (req, res) => {

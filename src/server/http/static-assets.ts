@@ -7,17 +7,17 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { pickEncoding } from './page-cache.ts';
 
 /**
- * The built client assets under `/_astro/` (CSS and scripts, their names
- * carrying their content hash), served from memory: compressed once at start
- * with brotli at its best and gzip, so no request compresses anything, with a
- * year's immutable caching and an ETag. The adapter's own static handler
- * sends them uncompressed; everything not found here still goes to it.
+ * The built client files, served from memory: the assets under `/_astro/`
+ * (CSS and scripts, their names carrying their content hash) with a year's
+ * immutable caching, and the files of `public/` (favicon, import template)
+ * revalidated by ETag. Compressible ones are compressed once at start with
+ * brotli at its best and gzip, so no request compresses anything. Astro runs
+ * as middleware (astro.config.mjs), so a page request goes straight to it
+ * without a look at the disk first.
  */
 export interface StaticAssets {
   /** Answers a GET or HEAD for a known asset and returns true; false leaves the request to the next handler. */
   handle(req: IncomingMessage, res: ServerResponse): boolean;
-  /** How many assets, and their bytes as sent without and with brotli. */
-  stats(): { files: number; bytes: number; brBytes: number };
 }
 
 const TYPES: Record<string, { type: string; compress: boolean }> = {
@@ -26,6 +26,9 @@ const TYPES: Record<string, { type: string; compress: boolean }> = {
   '.mjs': { type: 'text/javascript; charset=utf-8', compress: true },
   '.json': { type: 'application/json; charset=utf-8', compress: true },
   '.svg': { type: 'image/svg+xml', compress: true },
+  '.csv': { type: 'text/csv; charset=utf-8', compress: true },
+  '.txt': { type: 'text/plain; charset=utf-8', compress: true },
+  '.ico': { type: 'image/x-icon', compress: true },
   '.woff2': { type: 'font/woff2', compress: false },
   '.woff': { type: 'font/woff', compress: false },
   '.png': { type: 'image/png', compress: false },
@@ -33,10 +36,11 @@ const TYPES: Record<string, { type: string; compress: boolean }> = {
   '.webp': { type: 'image/webp', compress: false },
 };
 
-export const ASSETS_PREFIX = '/_astro/';
+const ASSETS_PREFIX = '/_astro/';
 
 interface Asset {
   type: string;
+  cacheControl: string;
   etag: string;
   identity: Buffer;
   /** Absent where compressing would not make it smaller. */
@@ -46,36 +50,53 @@ interface Asset {
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
 
-/** Reads and compresses every asset of `<clientDir>/_astro` (a missing folder gives none). */
+/** The path as the file is named (`%E6%A8%A1` → 模); a malformed escape matches nothing. */
+function decodedPath(p: string): string {
+  try {
+    return decodeURIComponent(p);
+  } catch {
+    return '';
+  }
+}
+
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+const REVALIDATE = 'public, no-cache';
+
+/** Reads and compresses every file under `clientDir` (a missing folder gives none); hidden files and unknown types are left out. */
 export async function loadStaticAssets(clientDir: string): Promise<StaticAssets> {
-  const dir = path.join(clientDir, ASSETS_PREFIX);
-  const names = await readdir(dir, { withFileTypes: true }).catch(() => []);
+  const files = await readdir(clientDir, { recursive: true, withFileTypes: true }).catch(() => []);
   const assets = new Map<string, Asset>();
-  for (const entry of names) {
+  for (const entry of files) {
     const kind = TYPES[path.extname(entry.name).toLowerCase()];
-    if (!entry.isFile() || !kind) continue;
-    const identity = await readFile(path.join(dir, entry.name));
-    const asset: Asset = { type: kind.type, etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`, identity };
+    const full = path.join(entry.parentPath, entry.name);
+    const url = `/${path.relative(clientDir, full).split(path.sep).join('/')}`;
+    if (!entry.isFile() || !kind || url.split('/').some((part) => part.startsWith('.'))) continue;
+    const identity = await readFile(full);
+    const asset: Asset = {
+      type: kind.type,
+      cacheControl: url.startsWith(ASSETS_PREFIX) ? IMMUTABLE : REVALIDATE,
+      etag: `"${createHash('sha256').update(identity).digest('base64url').slice(0, 32)}"`,
+      identity,
+    };
     if (kind.compress) {
       const br = await brotli(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } });
       const gz = await gzipAsync(identity, { level: 9 });
       // Both or neither: a file too small to gain from brotli does not gain from gzip either.
       if (br.length < identity.length && gz.length < identity.length) asset.compressed = { br, gzip: gz };
     }
-    assets.set(`${ASSETS_PREFIX}${entry.name}`, asset);
+    assets.set(url, asset);
   }
 
   return {
     handle(req, res) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return false;
       const url = req.url ?? '';
-      if (!url.startsWith(ASSETS_PREFIX)) return false;
       const q = url.indexOf('?');
-      const asset = assets.get(q < 0 ? url : url.slice(0, q));
+      const asset = assets.get(decodedPath(q < 0 ? url : url.slice(0, q)));
       if (!asset) return false;
       const headers: Record<string, string | number> = {
         'Content-Type': asset.type,
-        'Cache-Control': 'public, max-age=31536000, immutable',
+        'Cache-Control': asset.cacheControl,
         ETag: asset.etag,
         'X-Content-Type-Options': 'nosniff',
       };
@@ -93,15 +114,6 @@ export async function loadStaticAssets(clientDir: string): Promise<StaticAssets>
       res.writeHead(200, headers);
       res.end(req.method === 'HEAD' ? undefined : body);
       return true;
-    },
-    stats() {
-      let bytes = 0;
-      let brBytes = 0;
-      for (const a of assets.values()) {
-        bytes += a.identity.length;
-        brBytes += (a.compressed?.br ?? a.identity).length;
-      }
-      return { files: assets.size, bytes, brBytes };
     },
   };
 }

@@ -1,4 +1,4 @@
-import { and, eq, lt, ne } from 'drizzle-orm';
+import { and, eq, lt, ne, sql } from 'drizzle-orm';
 import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser } from 'lucia';
 import type { Db } from '../../../db/client.ts';
 import { sessions, users, type Role, type UserStatus } from '../../../db/schema/index.ts';
@@ -41,16 +41,23 @@ function drizzleAdapter(db: Db): Adapter {
     expiresAt: r.expiresAt,
     attributes: { createdAt: r.createdAt, ip: r.ip, userAgent: r.userAgent },
   });
+  // Every signed-in request runs this: built once (not per request), and only the columns a session needs (never the password hash).
+  const sessionAndUser = db
+    .select({
+      session: sessions,
+      user: { id: users.id, name: users.name, email: users.email, roles: users.roles, engineerTier: users.engineerTier, isUnitContact: users.isUnitContact, unitId: users.unitId, status: users.status },
+    })
+    .from(sessions)
+    .innerJoin(users, eq(sessions.userId, users.id))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare('dayi_session_and_user');
   return {
     async getSessionAndUser(sessionId) {
-      const [row] = await db.select().from(sessions).innerJoin(users, eq(sessions.userId, users.id)).where(eq(sessions.id, sessionId));
+      const [row] = await sessionAndUser.execute({ id: sessionId });
       if (!row) return [null, null];
-      const u = row.users;
-      const user: DatabaseUser = {
-        id: u.id,
-        attributes: { name: u.name, email: u.email, roles: u.roles, engineerTier: u.engineerTier, isUnitContact: u.isUnitContact, unitId: u.unitId, status: u.status },
-      };
-      return [toSession(row.sessions), user];
+      const { id, ...attributes } = row.user;
+      const user: DatabaseUser = { id, attributes };
+      return [toSession(row.session), user];
     },
     async getUserSessions(userId) {
       return (await db.select().from(sessions).where(eq(sessions.userId, userId))).map(toSession);

@@ -7,23 +7,31 @@ import type { PageKind } from './content.loader.ts';
 
 const ASSET_TYPES = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg']);
 
-/** Every file under `dir` (relative, forward slashes, sorted), hidden ones left out. */
-export async function walk(dir: string, base = dir): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const found = await Promise.all(
-    entries.map(async (e) => {
-      if (e.name.startsWith('.')) return [];
-      const full = path.join(dir, e.name);
-      if (e.isDirectory()) return walk(full, base);
-      return e.isFile() ? [path.relative(base, full).split(path.sep).join('/')] : [];
-    }),
-  );
-  return found.flat().sort();
+/**
+ * Every file under `dir` (relative, forward slashes, sorted), read side by
+ * side; hidden files and folders are left out unless `hidden`. An unreadable
+ * folder counts as empty.
+ */
+export async function walk(dir: string, { hidden = false } = {}): Promise<string[]> {
+  const found: string[] = [];
+  const visit = async (d: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(d, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        if (!hidden && e.name.startsWith('.')) return;
+        const full = path.join(d, e.name);
+        if (e.isDirectory()) return visit(full);
+        if (e.isFile()) found.push(path.relative(dir, full).split(path.sep).join('/'));
+      }),
+    );
+  };
+  await visit(dir);
+  return found.sort();
 }
 
 /** What a file is, from where it lives; null for files that are not pages. */

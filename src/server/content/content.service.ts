@@ -1,11 +1,12 @@
 import { watch, type FSWatcher } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client.ts';
 import { contentPages } from '../../../db/schema/index.ts';
 import type { Clock } from '../shared/clock.ts';
 import type { Logger } from '../shared/logger.ts';
+import { walk } from './content.files.ts';
 import { createRenderCache, formatIssue, loadContent, type ContentStore, type Page } from './content.loader.ts';
 
 export interface ContentService {
@@ -53,28 +54,16 @@ export async function syncContentPages({ db, clock, store, contentDir }: { db: D
   return changed;
 }
 
-/** A cheap fingerprint of the tree (names, sizes, mtimes) for the periodic rescan. */
+/** A cheap fingerprint of the tree (names, sizes, mtimes; hidden files too) for the periodic rescan. */
 async function fingerprint(dir: string): Promise<string> {
-  const parts: string[] = [];
-  const walk = async (d: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(d, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    await Promise.all(
-      entries.map(async (e) => {
-        const full = path.join(d, e.name);
-        if (e.isDirectory()) return walk(full);
-        if (!e.isFile()) return;
-        const s = await stat(full).catch(() => null);
-        if (s) parts.push(`${full}:${s.size}:${s.mtimeMs}`);
-      }),
-    );
-  };
-  await walk(dir);
-  return parts.sort().join('\n');
+  const files = await walk(dir, { hidden: true });
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      const s = await stat(path.join(dir, file)).catch(() => null);
+      return s ? `${file}:${s.size}:${s.mtimeMs}` : '';
+    }),
+  );
+  return parts.filter(Boolean).join('\n');
 }
 
 /**

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
+import { openDatabase } from '../../db/client.ts';
+import { runMigrations } from '../../db/migrate.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditEvents, authTokens, mailOutbox, rateLimits, sessions, users } from '../../db/schema/index.ts';
+import { auditEvents, authTokens, mailOutbox, rateLimits, sessions, units, users } from '../../db/schema/index.ts';
 import { hashPassword, passwordProblem, verifyPassword } from '../../src/server/auth/auth.passwords.ts';
 import { createAuth, type Auth } from '../../src/server/auth/auth.sessions.ts';
 import { createUnit } from '../../src/server/auth/units.usecases.ts';
@@ -82,6 +85,37 @@ describe('sessions', () => {
     expect(JSON.stringify(rows)).not.toContain(cookie.value);
     expect((await auth.validate(cookie.value)).user?.id).toBe(u.id);
     expect((await auth.validate(session.id)).user).toBeNull();
+  });
+
+  it('looks a session up on the embedded database exactly as through Drizzle, and never with an id that is not a digest', async () => {
+    const embedded = await openDatabase({ kind: 'pglite-memory' });
+    try {
+      await runMigrations(embedded);
+      if (embedded.kind !== 'pglite') throw new Error('expected PGlite');
+      const now = clock.now();
+      const [unit] = await embedded.db.insert(units).values({ id: randomUUID(), name: '某某局', code: 'U-1', createdAt: now }).returning();
+      const [user] = await embedded.db
+        .insert(users)
+        .values({ id: randomUUID(), name: `王"五'<>`, email: 'w@example.cn', unitId: unit!.id, roles: ['engineer', 'trainer'], engineerTier: 2, status: 'active', isUnitContact: true, createdAt: now, updatedAt: now })
+        .returning();
+      const direct = createAuth({ db: embedded.db, pglite: embedded.client, clock, secureCookies: false, idleMinutes: 30, maxHours: 12 });
+      const drizzle = createAuth({ db: embedded.db, clock, secureCookies: false, idleMinutes: 30, maxHours: 12 });
+      const { cookie } = await direct.createSession(user!.id, { ip: '10.0.0.1', userAgent: 'ua' });
+      const a = await direct.validate(cookie.value);
+      const b = await drizzle.validate(cookie.value);
+      expect(a.user).toMatchObject({ id: user!.id, name: `王"五'<>`, roles: ['engineer', 'trainer'], engineerTier: 2, isUnitContact: true, unitId: unit!.id, status: 'active' });
+      expect(a).toEqual(b);
+      expect(a.session?.expiresAt).toBeInstanceOf(Date);
+      const [found] = await direct.lucia.getUserSessions(user!.id);
+      expect((await direct.validate(`${cookie.value}x`)).user).toBeNull();
+      // A forged id in the cookie's place is hashed first; the lookup itself refuses anything but a digest.
+      expect(found?.id).toMatch(/^[0-9a-f]{64}$/);
+      const adapter = (direct.lucia as unknown as { adapter: { getSessionAndUser(id: string): Promise<unknown[]> } }).adapter;
+      expect(await adapter.getSessionAndUser(`' or '1'='1`)).toEqual([null, null]);
+      expect(await adapter.getSessionAndUser(found!.id)).not.toEqual([null, null]);
+    } finally {
+      await embedded.close();
+    }
   });
 
   it('ends a session after the idle timeout', async () => {

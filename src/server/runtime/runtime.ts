@@ -200,6 +200,7 @@ export async function bootRuntime({
     }
     const auth = createAuth({
       db: database.db,
+      pglite: database.kind === 'pglite' ? database.client : undefined,
       clock,
       secureCookies: config.secureCookies,
       idleMinutes: config.sessionIdleMinutes,

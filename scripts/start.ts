@@ -12,6 +12,7 @@ import { trustedProxyList } from '../src/server/http/client-address.ts';
 import { createFrontHandler } from '../src/server/http/front.ts';
 import { countCachedView, createPageCache } from '../src/server/http/page-cache.ts';
 import { linkBase } from '../src/server/http/public-url.ts';
+import { checkSession } from '../src/server/http/shared-pages.ts';
 import { loadStaticAssets } from '../src/server/http/static-assets.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
@@ -53,7 +54,8 @@ try {
 }
 
 const entry = (await import(pathToFileURL(path.join(buildDir(root), 'server', 'entry.mjs')).href)) as {
-  handler(req: IncomingMessage, res: ServerResponse): void;
+  /** The adapter's middleware: `locals` are what Astro.locals start from. */
+  handler(req: IncomingMessage, res: ServerResponse, next?: undefined, locals?: Record<string, unknown>): void;
 };
 // Our own listener in front of the adapter's handler: body limits, methods and the client address (src/server/http/front.ts).
 const MB = 1024 * 1024;
@@ -66,13 +68,18 @@ const uploads = {
     video: { maxFileBytes: config.videoMaxMb * MB, maxFiles: 3 },
   },
 };
-// Anonymous knowledge pages from memory (src/server/http/page-cache.ts), dropped whenever content changes.
+// Knowledge pages from memory (src/server/http/page-cache.ts), dropped whenever content changes: anonymous ones,
+// and signed-in ones once per group of roles with the viewer's name written in (src/server/http/shared-pages.ts).
 const pageCache = createPageCache({
   maxBytes: config.pageCacheMb * MB,
   ttlMs: config.pageCacheSeconds * 1000,
   homeTtlMs: Math.min(config.pageCacheSeconds, 30) * 1000,
   // A chapter or FAQ served from the cache is still a view (the page counts its own when rendered).
   onHit: (url) => countCachedView(runtime, url),
+  checkSession: async (req, pathname) => {
+    const { session, viewer } = await checkSession(runtime.auth, req, pathname);
+    return { locals: { sessionCheck: session }, viewer };
+  },
 });
 runtime.pageCache = pageCache;
 runtime.content.onChange(() => pageCache.clear());
@@ -81,7 +88,7 @@ runtime.content.onChange(() => pageCache.clear());
 const assets = await loadStaticAssets(path.join(buildDir(root), 'client'));
 const server = createServer(
   createFrontHandler({ trustProxy: config.trustProxy, trusted: trustedProxyList(config.trustedProxies), uploads }, (req, res) => {
-    if (!assets.handle(req, res)) pageCache.handle(req, res, entry.handler);
+    if (!assets.handle(req, res)) pageCache.handle(req, res, (rq, rs, locals) => entry.handler(rq, rs, undefined, locals));
   }),
 );
 // Node ends any request not received whole within 5 minutes; a 4 GB lesson over a slow link takes longer.

@@ -57,7 +57,8 @@ export const onRequest = defineMiddleware(async (ctx, next) => {
   const visitor = ctx.cookies.get(VISITOR_COOKIE)?.value;
   ctx.locals.visitorId = visitor && /^[A-Za-z0-9_-]{16,64}$/.test(visitor) ? visitor : null;
 
-  const { user, session, cookie } = await runtime.auth.validate(ctx.cookies.get(SESSION_COOKIE)?.value);
+  // The built server's page cache may have checked the session already (src/server/http/shared-pages.ts).
+  const { user, session, cookie } = ctx.locals.sessionCheck ?? (await runtime.auth.validate(ctx.cookies.get(SESSION_COOKIE)?.value));
   if (cookie) ctx.cookies.set(cookie.name, cookie.value, cookie.attributes);
   ctx.locals.user = user;
   ctx.locals.session = session;

@@ -9,9 +9,10 @@ import { startTestServer } from '../helpers/test-server.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /**
- * The anonymous page cache in front of Astro (src/server/http/page-cache.ts),
- * through the built server: what it keeps, what it never keeps, how it
- * answers (ETag, 304, gzip, brotli) and when it lets go.
+ * The page cache in front of Astro (src/server/http/page-cache.ts), through
+ * the built server: what it keeps, what it never keeps, how it answers (ETag,
+ * 304, gzip, brotli) and when it lets go; and the signed-in pages it keeps
+ * once per group of roles (src/server/http/shared-pages.ts).
  */
 let server: RunningServer;
 let stop: () => Promise<void>;
@@ -69,12 +70,12 @@ describe('the anonymous page cache', () => {
     expect(await head.text()).toBe('');
   });
 
-  it('never keeps or serves a page to a signed-in user, a visitor with a vote cookie, a query string or another method', async () => {
+  it('never serves the anonymous copy to a signed-in user, nor keeps a page for a visitor with a vote cookie, a query string or another method', async () => {
     await get('/faq');
     expect((await get('/faq')).headers.get('x-cache')).toBe('hit');
     const cookie = await sessionCookie(server.url, 'member@demo.dayi', passwords['member@demo.dayi']!);
     const member = await get('/faq', { Cookie: cookie });
-    expect(member.headers.get('x-cache')).toBeNull();
+    expect(member.headers.get('x-cache')).not.toBe('hit');
     expect(member.headers.get('cache-control')).toBe('private, no-store');
     expect(await member.text()).toContain('退出');
     expect((await get('/faq', { Cookie: 'dayi_vid=abcdefghijklmnop1234' })).headers.get('x-cache')).toBeNull();
@@ -133,5 +134,82 @@ describe('the anonymous page cache', () => {
       // Anything past a few hundred bytes travels compressed.
       if (built.length > 500) expect(br.headers['content-encoding'], url).toBe('br');
     }
+  });
+});
+
+describe('signed-in pages shared by a group of roles', () => {
+  /** The same page rendered by Astro for this request: a query string always goes past the cache. */
+  const rendered = async (url: string, cookie: string) => {
+    const res = await get(`${url}?uncached=1`, { Cookie: cookie });
+    expect(res.headers.get('x-cache')).toBeNull();
+    return Buffer.from(await res.arrayBuffer());
+  };
+  const rename = async (cookie: string, name: string) => {
+    const res = await fetch(`${server.url}/account`, {
+      method: 'POST',
+      headers: { Cookie: cookie, Origin: server.url, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ action: 'profile', name, phone: '' }),
+    });
+    expect(res.status).toBe(200);
+  };
+
+  it("serves a member the group's copy with their own name, byte for byte what Astro renders for them", async () => {
+    const member = await sessionCookie(server.url, 'member@demo.dayi', passwords['member@demo.dayi']!);
+    await get(chapter, { Cookie: member });
+    const hit = await raw(chapter, { Cookie: member });
+    expect(hit.headers['x-cache']).toBe('hit');
+    expect(hit.headers['cache-control']).toBe('private, no-store');
+    expect(hit.headers['content-security-policy']).toBeTruthy();
+    expect(hit.body.equals(await rendered(chapter, member))).toBe(true);
+    const br = await raw(chapter, { Cookie: member, 'Accept-Encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).equals(hit.body)).toBe(true);
+    const gz = await raw(chapter, { Cookie: member, 'Accept-Encoding': 'gzip' });
+    expect(gunzipSync(gz.body).equals(hit.body)).toBe(true);
+
+    // Another name (one that needs escaping) in the same group: the copy made for the first name, with the new one written in.
+    const before = hit.body.toString('utf8');
+    const oldName = /<span class="who"[^>]*>([^<]*)<\/span>/.exec(before)![1]!;
+    await rename(member, `缓存<测试>&"'者`);
+    const renamed = await raw(chapter, { Cookie: member });
+    expect(renamed.headers['x-cache']).toBe('hit');
+    expect(renamed.body.toString('utf8')).toMatch(/<span class="who"[^>]*>缓存&lt;测试&gt;&amp;&quot;&#39;者<\/span>/);
+    expect(renamed.body.toString('utf8')).not.toContain(oldName);
+    expect(renamed.body.equals(await rendered(chapter, member))).toBe(true);
+    await rename(member, oldName);
+  });
+
+  it('keeps one copy per group of roles: an admin never gets the member copy, nor a member the admin one', async () => {
+    const member = await sessionCookie(server.url, 'member@demo.dayi', passwords['member@demo.dayi']!);
+    const admin = await sessionCookie(server.url, 'admin@demo.dayi', passwords['admin@demo.dayi']!);
+    await get('/manuals', { Cookie: member });
+    const adminPage = await get('/manuals', { Cookie: admin });
+    expect(adminPage.headers.get('x-cache')).toBe('miss');
+    expect(await adminPage.text()).toContain('href="/admin/users"');
+    const memberPage = await get('/manuals', { Cookie: member });
+    expect(memberPage.headers.get('x-cache')).toBe('hit');
+    expect(await memberPage.text()).not.toContain('href="/admin/users"');
+    // The staff-only manual: the admin's copy, never one a member could be given.
+    for (let i = 0; i < 2; i++) expect((await get('/manuals/operations/backup', { Cookie: member })).status).toBe(403);
+    await get('/manuals/operations/backup', { Cookie: admin });
+    expect((await get('/manuals/operations/backup', { Cookie: admin })).headers.get('x-cache')).toBe('hit');
+    expect((await get('/manuals/operations/backup', { Cookie: member })).status).toBe(403);
+  });
+
+  it("never shares pages with one person's state, and ends with the session", async () => {
+    const engineer = await sessionCookie(server.url, 'engineer1@demo.dayi', passwords['engineer1@demo.dayi']!);
+    const member = await sessionCookie(server.url, 'member@demo.dayi', passwords['member@demo.dayi']!);
+    for (let i = 0; i < 2; i++) {
+      // A reviewer's FAQ entry shows its usage; a member's courseware page what they follow and saw.
+      expect((await get('/faq/account-locked', { Cookie: engineer })).headers.get('x-cache')).toBeNull();
+      expect((await get('/courseware/data-reporting', { Cookie: member })).headers.get('x-cache')).toBeNull();
+    }
+    await get('/faq', { Cookie: member });
+    expect((await get('/faq', { Cookie: member })).headers.get('x-cache')).toBe('hit');
+    const out = await fetch(`${server.url}/logout`, { method: 'POST', redirect: 'manual', headers: { Cookie: member, Origin: server.url } });
+    expect(out.status).toBe(303);
+    const after = await get('/faq', { Cookie: member });
+    expect(after.headers.get('x-cache')).toBeNull();
+    expect(await after.text()).not.toContain('退出');
   });
 });

@@ -286,7 +286,7 @@ export const configKeys = {
   },
   pageCacheMb: {
     env: 'PAGE_CACHE_MB',
-    doc: 'Memory (MB) for the cache of anonymous knowledge pages (home, manuals, FAQ, courseware and video pages), kept with gzip and brotli bodies; 0 turns it off.',
+    doc: 'Memory (MB) for the cache of knowledge pages: anonymous ones (home, manuals, FAQ, courseware and video pages), kept with gzip and brotli bodies, and signed-in ones (home, manuals, FAQ) once per set of roles; 0 turns it off.',
     schema: z.coerce.number({ error: 'must be a whole number of MB' }).int().min(0).max(4096),
     default: '64',
   },

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheablePath, createPageCache, pickEncoding, type PageCache } from './page-cache.ts';
+import { pickEncoding } from './encoding.ts';
+import { cacheablePath, createPageCache, type PageCache } from './page-cache.ts';
 
 let server: Server | undefined;
 afterEach(() => server?.close());

@@ -2,23 +2,34 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Runtime } from '../runtime/runtime.ts';
+import { pickEncoding } from './encoding.ts';
+import { captureResponse } from './response-capture.ts';
+import { cutAtName, fillName, type NameTemplate, type SharedViewer } from './shared-pages.ts';
 
 /**
  * A page cache in front of Astro for what is the same for everyone: anonymous
  * GETs of the knowledge pages (home, manuals, chapters, FAQ, courseware and
- * video pages). A request with a session or visitor cookie, a query string or
- * another method goes to Astro as before, and only a 200 HTML answer without
- * cookies or private caching is kept. Entries are kept with their gzip and
- * brotli bodies and a strong ETag (304 on a match), bounded by bytes (least
- * recently used first out) and by age; `clear()` drops everything at once
- * (content changes, announcements).
+ * video pages). A request with a visitor cookie, a query string or another
+ * method goes to Astro as before, and only a 200 HTML answer without cookies
+ * or private caching is kept. Entries are kept with their gzip and brotli
+ * bodies and a strong ETag (304 on a match), bounded by bytes (least recently
+ * used first out) and by age; `clear()` drops everything at once (content
+ * changes, announcements).
+ *
+ * With `checkSession`, a request with a session cookie is checked here (once:
+ * the result goes on to Astro in its locals), and the pages that signed-in
+ * people of the same roles share (src/server/http/shared-pages.ts) are kept
+ * once per group, with the viewer's name written in on the way out.
  */
 export interface PageCache {
   clear(): void;
   stats(): PageCacheStats;
   /** Serves `req` from the cache, or lets `next` answer and keeps what it may. */
-  handle(req: IncomingMessage, res: ServerResponse, next: (req: IncomingMessage, res: ServerResponse) => void): void;
+  handle(req: IncomingMessage, res: ServerResponse, next: Next): void;
 }
+
+/** The handler behind the cache (Astro), with the locals it starts from. */
+export type Next = (req: IncomingMessage, res: ServerResponse, locals?: Record<string, unknown>) => void;
 
 export interface PageCacheStats {
   entries: number;
@@ -28,17 +39,25 @@ export interface PageCacheStats {
   misses: number;
 }
 
-interface Entry {
+interface Common {
   headers: OutgoingHttpHeaders;
-  identity: Buffer;
-  gzip: Buffer;
-  br: Buffer;
-  etag: string;
   storedAt: number;
   size: number;
   /** The cache generation it was rendered in: a render that began before a clear() is not kept. */
   generation: number;
 }
+/** An anonymous page, compressed once. */
+interface Whole extends Common {
+  identity: Buffer;
+  gzip: Buffer;
+  br: Buffer;
+  etag: string;
+}
+/** A group's copy of a signed-in page, without the viewer's name. */
+interface Named extends Common {
+  template: NameTemplate;
+}
+type Entry = Whole | Named;
 
 /** The pages that are the same for every anonymous visitor (not their edit, upload or media routes). */
 const CACHEABLE = [
@@ -54,27 +73,15 @@ export function cacheablePath(pathname: string): boolean {
   return !NOT_PAGES.has(pathname) && CACHEABLE.some((r) => r.test(pathname));
 }
 
-/** Cookies that make a page the visitor's own: the session and the anonymous visitor id. */
-const PERSONAL_COOKIE = /(?:^|;\s*)(dayi_session|dayi_vid)=/;
+const VISITOR = /(?:^|;\s*)dayi_vid=/;
+const SESSION = /(?:^|;\s*)dayi_session=/;
 
 /** Headers of the rendered answer that belong to that one request. */
 const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id', 'x-cache', 'etag', 'vary', 'cache-control']);
 
 const etagOf = (body: Buffer) => `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
 
-/** The encoding the client takes best: br, then gzip, else none (q=0 refuses). */
-export function pickEncoding(accept: string | undefined): 'br' | 'gzip' | 'identity' {
-  const offered = new Map<string, number>();
-  for (const part of (accept ?? '').split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find(Boolean);
-    if (name) offered.set(name, q === undefined ? 1 : Number(q));
-  }
-  const accepts = (name: string) => (offered.get(name) ?? offered.get('*') ?? 0) > 0;
-  if (accepts('br')) return 'br';
-  if (accepts('gzip')) return 'gzip';
-  return 'identity';
-}
+const brotli = (body: Buffer, quality: number) => brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: quality, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } });
 
 export function createPageCache({
   maxBytes,
@@ -82,6 +89,7 @@ export function createPageCache({
   homeTtlMs = ttlMs,
   now = () => Date.now(),
   onHit = () => {},
+  checkSession,
 }: {
   maxBytes: number;
   ttlMs: number;
@@ -90,6 +98,8 @@ export function createPageCache({
   now?: () => number;
   /** Told of each page served from the cache (views are counted where the page would have counted them). */
   onHit?: (pathname: string) => void;
+  /** Checks a session cookie: what Astro gets as locals, and who may have the shared page (src/server/http/shared-pages.ts). */
+  checkSession?: (req: IncomingMessage, pathname: string) => Promise<{ locals: Record<string, unknown>; viewer: SharedViewer | null }>;
 }): PageCache {
   const entries = new Map<string, Entry>();
   let bytes = 0;
@@ -114,8 +124,25 @@ export function createPageCache({
       drop(oldest);
     }
   };
+  /** The fresh entry under `key`, marked recently used; a stale one is dropped. */
+  const lookup = (key: string, pathname: string): Entry | null => {
+    const e = entries.get(key);
+    if (e && now() - e.storedAt < (pathname === '/' ? homeTtlMs : ttlMs) && e.generation === generation) {
+      entries.delete(key);
+      entries.set(key, e);
+      return e;
+    }
+    if (e) drop(key);
+    return null;
+  };
 
-  const serve = (req: IncomingMessage, res: ServerResponse, e: Entry) => {
+  const send = (req: IncomingMessage, res: ServerResponse, headers: OutgoingHttpHeaders, body: Buffer, encoding: string) => {
+    const out: OutgoingHttpHeaders = { ...headers, 'content-length': body.length };
+    if (encoding !== 'identity') out['content-encoding'] = encoding;
+    res.writeHead(200, out);
+    res.end(req.method === 'HEAD' ? undefined : body);
+  };
+  const serveWhole = (req: IncomingMessage, res: ServerResponse, e: Whole) => {
     const common: OutgoingHttpHeaders = { etag: e.etag, vary: 'Accept-Encoding, Cookie', 'cache-control': 'no-cache', 'x-request-id': randomUUID(), 'x-cache': 'hit' };
     if (req.headers['if-none-match']?.split(',').some((t) => t.trim() === e.etag)) {
       res.writeHead(304, common);
@@ -123,54 +150,62 @@ export function createPageCache({
       return;
     }
     const encoding = pickEncoding(req.headers['accept-encoding']);
-    const body = encoding === 'br' ? e.br : encoding === 'gzip' ? e.gzip : e.identity;
-    const headers: OutgoingHttpHeaders = { ...e.headers, ...common, 'content-length': body.length };
-    if (encoding !== 'identity') headers['content-encoding'] = encoding;
-    res.writeHead(200, headers);
-    res.end(req.method === 'HEAD' ? undefined : body);
+    send(req, res, { ...e.headers, ...common }, encoding === 'br' ? e.br : encoding === 'gzip' ? e.gzip : e.identity, encoding);
+  };
+  /** A group's copy with the viewer's name, compressed now (quickly: it is one person's) and stored by no one. */
+  const serveNamed = (req: IncomingMessage, res: ServerResponse, e: Named, name: string) => {
+    const page = fillName(e.template, name);
+    const encoding = pickEncoding(req.headers['accept-encoding']);
+    const body = encoding === 'br' ? brotli(page, 4) : encoding === 'gzip' ? gzipSync(page, { level: 4 }) : page;
+    send(req, res, { ...e.headers, vary: 'Accept-Encoding, Cookie', 'cache-control': 'private, no-store', 'x-request-id': randomUUID(), 'x-cache': 'hit' }, body, encoding);
   };
 
-  /** Lets Astro answer, keeping a copy of what it wrote, and stores it when it may be shared. */
-  const renderAndKeep = (key: string, req: IncomingMessage, res: ServerResponse, next: (req: IncomingMessage, res: ServerResponse) => void) => {
+  /** Lets Astro answer and keeps what `keep` makes of a 200 HTML answer that sets no cookie. */
+  const renderAndKeep = (req: IncomingMessage, res: ServerResponse, next: Next, locals: Record<string, unknown> | undefined, keep: (page: Buffer, headers: OutgoingHttpHeaders, control: string) => void) => {
     const startedIn = generation;
-    let status = 0;
-    let headers: OutgoingHttpHeaders = {};
-    const chunks: Buffer[] = [];
-    const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
-    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
-    const end = res.end.bind(res) as (...args: unknown[]) => ServerResponse;
-    res.writeHead = ((code: number, ...rest: unknown[]) => {
-      status = code;
-      const h = rest.find((r) => r && typeof r === 'object') as OutgoingHttpHeaders | undefined;
-      if (h) headers = Object.fromEntries(Object.entries(h).map(([k, v]) => [k.toLowerCase(), v]));
-      return writeHead(code, ...rest);
-    }) as ServerResponse['writeHead'];
-    const keep = (chunk: unknown) => {
-      if (chunk instanceof Uint8Array) chunks.push(Buffer.from(chunk));
-      else if (typeof chunk === 'string') chunks.push(Buffer.from(chunk));
-    };
-    res.write = ((chunk: unknown, ...rest: unknown[]) => {
-      keep(chunk);
-      return write(chunk, ...rest);
-    }) as ServerResponse['write'];
-    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-      if (chunk && typeof chunk !== 'function') keep(chunk);
-      const r = end(chunk, ...rest);
-      const all = { ...Object.fromEntries(Object.entries(res.getHeaders()).map(([k, v]) => [k.toLowerCase(), v])), ...headers };
-      const type = String(all['content-type'] ?? '');
-      const control = String(all['cache-control'] ?? '');
-      if (status === 200 && req.method === 'GET' && type.startsWith('text/html') && !all['set-cookie'] && !/private|no-store/i.test(control) && !all['content-encoding']) {
-        const identity = Buffer.concat(chunks);
-        const kept: OutgoingHttpHeaders = {};
-        for (const [k, v] of Object.entries(all)) if (!PER_REQUEST.has(k) && v !== undefined) kept[k] = v;
-        const gzip = gzipSync(identity, { level: 6 });
-        const br = brotliCompressSync(identity, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: identity.length } });
-        store(key, { headers: kept, identity, gzip, br, etag: etagOf(identity), storedAt: now(), size: identity.length + gzip.length + br.length + 512, generation: startedIn });
-      }
-      return r;
-    }) as ServerResponse['end'];
+    captureResponse(res, ({ status, headers, body }) => {
+      if (startedIn !== generation || status !== 200 || req.method !== 'GET' || headers['set-cookie'] || headers['content-encoding']) return;
+      if (!String(headers['content-type'] ?? '').startsWith('text/html')) return;
+      const kept: OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(headers)) if (!PER_REQUEST.has(k) && v !== undefined) kept[k] = v;
+      keep(body, kept, String(headers['cache-control'] ?? ''));
+    });
     res.setHeader('X-Cache', 'miss');
-    next(req, res);
+    next(req, res, locals);
+  };
+
+  const anonymous = (req: IncomingMessage, res: ServerResponse, next: Next, target: string) => {
+    const e = lookup(target, target);
+    if (e && 'etag' in e) {
+      hits++;
+      onHit(target);
+      return serveWhole(req, res, e);
+    }
+    misses++;
+    const generationNow = generation;
+    renderAndKeep(req, res, next, undefined, (identity, headers, control) => {
+      if (/private|no-store/i.test(control)) return;
+      const gzip = gzipSync(identity, { level: 6 });
+      const br = brotli(identity, 5);
+      store(target, { headers, identity, gzip, br, etag: etagOf(identity), storedAt: now(), size: identity.length + gzip.length + br.length + 512, generation: generationNow });
+    });
+  };
+
+  const signedIn = (req: IncomingMessage, res: ServerResponse, next: Next, target: string, { locals, viewer }: { locals: Record<string, unknown>; viewer: SharedViewer | null }) => {
+    if (!viewer) return next(req, res, locals);
+    const key = `${target}\n${viewer.group}`;
+    const e = lookup(key, target);
+    if (e && 'template' in e) {
+      hits++;
+      onHit(target);
+      return serveNamed(req, res, e, viewer.name);
+    }
+    misses++;
+    const generationNow = generation;
+    renderAndKeep(req, res, next, locals, (page, headers) => {
+      const template = cutAtName(page, viewer.name);
+      if (template) store(key, { headers, template, storedAt: now(), size: page.length + 512, generation: generationNow });
+    });
   };
 
   return {
@@ -183,19 +218,18 @@ export function createPageCache({
     handle(req, res, next) {
       const method = req.method ?? 'GET';
       const target = req.url ?? '/';
-      if (maxBytes <= 0 || (method !== 'GET' && method !== 'HEAD') || target.includes('?') || !cacheablePath(target) || PERSONAL_COOKIE.test(req.headers.cookie ?? '')) return next(req, res);
-      const e = entries.get(target);
-      if (e && now() - e.storedAt < (target === '/' ? homeTtlMs : ttlMs) && e.generation === generation) {
-        hits++;
-        // Recently used: to the end of the eviction order.
-        entries.delete(target);
-        entries.set(target, e);
-        onHit(target);
-        return serve(req, res, e);
+      const cookie = req.headers.cookie ?? '';
+      if (maxBytes <= 0 || (method !== 'GET' && method !== 'HEAD') || target.includes('?') || !cacheablePath(target)) return next(req, res);
+      if (SESSION.test(cookie)) {
+        if (!checkSession) return next(req, res);
+        // A failed check (the database away) is Astro's to answer, as without the cache.
+        return void checkSession(req, target).then(
+          (checked) => signedIn(req, res, next, target, checked),
+          () => next(req, res),
+        );
       }
-      if (e) drop(target);
-      misses++;
-      renderAndKeep(target, req, res, next);
+      if (VISITOR.test(cookie)) return next(req, res);
+      anonymous(req, res, next, target);
     },
   };
 }

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
-import { pickEncoding } from './page-cache.ts';
+import { pickEncoding } from './encoding.ts';
 
 /**
  * The built client files, served from memory: the assets under `/_astro/`

@@ -87,7 +87,7 @@ describe('sessions', () => {
     expect((await auth.validate(session.id)).user).toBeNull();
   });
 
-  it('looks a session up on the embedded database exactly as through Drizzle, and never with an id that is not a digest', async () => {
+  it('looks a session up on the embedded database exactly as through Drizzle, never with an id that is not a digest, and after its prepared statement was discarded', async () => {
     const embedded = await openDatabase({ kind: 'pglite-memory' });
     try {
       await runMigrations(embedded);
@@ -113,6 +113,9 @@ describe('sessions', () => {
       const adapter = (direct.lucia as unknown as { adapter: { getSessionAndUser(id: string): Promise<unknown[]> } }).adapter;
       expect(await adapter.getSessionAndUser(`' or '1'='1`)).toEqual([null, null]);
       expect(await adapter.getSessionAndUser(found!.id)).not.toEqual([null, null]);
+      // The lookup is a statement prepared on the connection: discarded, it is prepared again.
+      await embedded.client.exec('deallocate all');
+      expect((await direct.validate(cookie.value)).user?.id).toBe(user!.id);
     } finally {
       await embedded.close();
     }

@@ -10,10 +10,11 @@ import { seedDemoAccounts } from '../src/server/auth/demo.seed.ts';
 import { ConfigError, loadConfig } from '../src/server/config/config.ts';
 import { trustedProxyList } from '../src/server/http/client-address.ts';
 import { createFrontHandler } from '../src/server/http/front.ts';
-import { countCachedView, createPageCache } from '../src/server/http/page-cache.ts';
+import { cachedRoutePattern, countCachedView, createPageCache } from '../src/server/http/page-cache.ts';
 import { linkBase } from '../src/server/http/public-url.ts';
 import { checkSession } from '../src/server/http/shared-pages.ts';
 import { loadStaticAssets } from '../src/server/http/static-assets.ts';
+import { observeRequest } from '../src/server/ops/metrics.registry.ts';
 import { DataDirLockedError } from '../src/server/runtime/lock.ts';
 import { bootRuntime, setRuntime, shutdownRuntime, type Runtime } from '../src/server/runtime/runtime.ts';
 import { appRoot } from '../src/server/shared/paths.ts';
@@ -76,6 +77,8 @@ const pageCache = createPageCache({
   homeTtlMs: Math.min(config.pageCacheSeconds, 30) * 1000,
   // A chapter or FAQ served from the cache is still a view (the page counts its own when rendered).
   onHit: (url) => countCachedView(runtime, url),
+  // Pages from the cache count in /metrics under their route, as rendered ones do.
+  onServed: ({ pathname, method, status, seconds }) => observeRequest({ route: cachedRoutePattern(pathname), method, status, seconds }),
   checkSession: async (req, pathname) => {
     const { session, viewer } = await checkSession(runtime.auth, req, pathname);
     return { locals: { sessionCheck: session }, viewer };

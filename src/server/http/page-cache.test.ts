@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickEncoding } from './encoding.ts';
-import { cacheablePath, createPageCache, type PageCache } from './page-cache.ts';
+import { cacheablePath, cachedRoutePattern, createPageCache, type PageCache } from './page-cache.ts';
 
 let server: Server | undefined;
 afterEach(() => server?.close());
@@ -32,6 +32,20 @@ describe('the page cache', () => {
     for (const p of ['/', '/manuals', '/manuals/user-guide', '/manuals/user-guide/search', '/faq', '/faq/account-locked', '/courseware/data-reporting', '/videos/demo']) expect(cacheablePath(p)).toBe(true);
     for (const p of ['/faq/account-locked/edit', '/courseware/new', '/videos/new', '/videos/demo/media', '/desk', '/admin', '/api/search', '/manuals/a/b/c'])
       expect(cacheablePath(p)).toBe(false);
+  });
+
+  it("names a cached page's route as Astro names it, for the metrics", () => {
+    expect(['/', '/manuals', '/manuals/user-guide', '/manuals/user-guide/search', '/faq', '/faq/account-locked', '/courseware', '/courseware/data-reporting', '/videos/demo'].map(cachedRoutePattern)).toEqual([
+      '/',
+      '/manuals',
+      '/manuals/[manual]',
+      '/manuals/[manual]/[chapter]',
+      '/faq',
+      '/faq/[slug]',
+      '/courseware',
+      '/courseware/[slug]',
+      '/videos/[slug]',
+    ]);
   });
 
   it('drops the least recently used pages past its byte limit, and pages past their age', async () => {

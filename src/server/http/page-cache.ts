@@ -73,6 +73,14 @@ export function cacheablePath(pathname: string): boolean {
   return !NOT_PAGES.has(pathname) && CACHEABLE.some((r) => r.test(pathname));
 }
 
+/** Astro's route pattern of a cacheable path (`/manuals/[manual]/[chapter]`), as the metrics name routes. */
+export function cachedRoutePattern(pathname: string): string {
+  const [section, ...rest] = pathname.split('/').filter(Boolean);
+  if (!section) return '/';
+  const params = section === 'manuals' ? ['[manual]', '[chapter]'] : ['[slug]'];
+  return ['', section, ...params.slice(0, rest.length)].join('/');
+}
+
 const VISITOR = /(?:^|;\s*)dayi_vid=/;
 const SESSION = /(?:^|;\s*)dayi_session=/;
 
@@ -89,6 +97,7 @@ export function createPageCache({
   homeTtlMs = ttlMs,
   now = () => Date.now(),
   onHit = () => {},
+  onServed = () => {},
   checkSession,
 }: {
   maxBytes: number;
@@ -98,6 +107,8 @@ export function createPageCache({
   now?: () => number;
   /** Told of each page served from the cache (views are counted where the page would have counted them). */
   onHit?: (pathname: string) => void;
+  /** Told of each answer from the cache, as Astro's middleware tells the metrics of the pages it renders. */
+  onServed?: (served: { pathname: string; method: string; status: number; seconds: number }) => void;
   /** Checks a session cookie: what Astro gets as locals, and who may have the shared page (src/server/http/shared-pages.ts). */
   checkSession?: (req: IncomingMessage, pathname: string) => Promise<{ locals: Record<string, unknown>; viewer: SharedViewer | null }>;
 }): PageCache {
@@ -160,6 +171,12 @@ export function createPageCache({
     send(req, res, { ...e.headers, vary: 'Accept-Encoding, Cookie', 'cache-control': 'private, no-store', 'x-request-id': randomUUID(), 'x-cache': 'hit' }, body, encoding);
   };
 
+  const served = (req: IncomingMessage, res: ServerResponse, pathname: string, answer: () => void) => {
+    const started = performance.now();
+    answer();
+    onServed({ pathname, method: req.method ?? 'GET', status: res.statusCode, seconds: (performance.now() - started) / 1000 });
+  };
+
   /** Lets Astro answer and keeps what `keep` makes of a 200 HTML answer that sets no cookie. */
   const renderAndKeep = (req: IncomingMessage, res: ServerResponse, next: Next, locals: Record<string, unknown> | undefined, keep: (page: Buffer, headers: OutgoingHttpHeaders, control: string) => void) => {
     const startedIn = generation;
@@ -179,7 +196,7 @@ export function createPageCache({
     if (e && 'etag' in e) {
       hits++;
       onHit(target);
-      return serveWhole(req, res, e);
+      return served(req, res, target, () => serveWhole(req, res, e));
     }
     misses++;
     const generationNow = generation;
@@ -198,7 +215,7 @@ export function createPageCache({
     if (e && 'template' in e) {
       hits++;
       onHit(target);
-      return serveNamed(req, res, e, viewer.name);
+      return served(req, res, target, () => serveNamed(req, res, e, viewer.name));
     }
     misses++;
     const generationNow = generation;

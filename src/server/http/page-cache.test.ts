@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pickEncoding } from './encoding.ts';
-import { cacheablePath, cachedRoutePattern, createPageCache, type PageCache } from './page-cache.ts';
+import { cacheablePath, cachedRoutePattern } from './page-cache.paths.ts';
+import { createPageCache, type PageCache } from './page-cache.ts';
 
 let server: Server | undefined;
 afterEach(() => server?.close());

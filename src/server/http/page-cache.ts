@@ -2,9 +2,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { Runtime } from '../runtime/runtime.ts';
-import { pickEncoding } from './encoding.ts';
+import { gzipFrame, gzipWith, pickEncoding, type GzipFrame } from './encoding.ts';
+import { cacheablePath } from './page-cache.paths.ts';
 import { captureResponse } from './response-capture.ts';
-import { cutAtName, fillName, type NameTemplate, type SharedViewer } from './shared-pages.ts';
+import { cutAtName, fillName, nameBytes, type NameTemplate, type SharedViewer } from './shared-pages.ts';
 
 /**
  * A page cache in front of Astro for what is the same for everyone: anonymous
@@ -19,7 +20,8 @@ import { cutAtName, fillName, type NameTemplate, type SharedViewer } from './sha
  * With `checkSession`, a request with a session cookie is checked here (once:
  * the result goes on to Astro in its locals), and the pages that signed-in
  * people of the same roles share (src/server/http/shared-pages.ts) are kept
- * once per group, with the viewer's name written in on the way out.
+ * once per group, with the viewer's name written in on the way out (in gzip
+ * from parts compressed once: src/server/http/encoding.ts).
  */
 export interface PageCache {
   clear(): void;
@@ -53,33 +55,12 @@ interface Whole extends Common {
   br: Buffer;
   etag: string;
 }
-/** A group's copy of a signed-in page, without the viewer's name. */
+/** A group's copy of a signed-in page, without the viewer's name; its gzip body made once around the name. */
 interface Named extends Common {
   template: NameTemplate;
+  gzip: GzipFrame;
 }
 type Entry = Whole | Named;
-
-/** The pages that are the same for every anonymous visitor (not their edit, upload or media routes). */
-const CACHEABLE = [
-  /^\/$/,
-  /^\/manuals(\/[a-z0-9-]+){0,2}$/,
-  /^\/faq(\/[a-z0-9-]+)?$/,
-  /^\/courseware(\/[a-z0-9-]+)?$/,
-  /^\/videos(\/[a-z0-9-]+)?$/,
-];
-const NOT_PAGES = new Set(['/courseware/new', '/videos/new']);
-
-export function cacheablePath(pathname: string): boolean {
-  return !NOT_PAGES.has(pathname) && CACHEABLE.some((r) => r.test(pathname));
-}
-
-/** Astro's route pattern of a cacheable path (`/manuals/[manual]/[chapter]`), as the metrics name routes. */
-export function cachedRoutePattern(pathname: string): string {
-  const [section, ...rest] = pathname.split('/').filter(Boolean);
-  if (!section) return '/';
-  const params = section === 'manuals' ? ['[manual]', '[chapter]'] : ['[slug]'];
-  return ['', section, ...params.slice(0, rest.length)].join('/');
-}
 
 const VISITOR = /(?:^|;\s*)dayi_vid=/;
 const SESSION = /(?:^|;\s*)dayi_session=/;
@@ -163,11 +144,13 @@ export function createPageCache({
     const encoding = pickEncoding(req.headers['accept-encoding']);
     send(req, res, { ...e.headers, ...common }, encoding === 'br' ? e.br : encoding === 'gzip' ? e.gzip : e.identity, encoding);
   };
-  /** A group's copy with the viewer's name, compressed now (quickly: it is one person's) and stored by no one. */
+  /**
+   * A group's copy with the viewer's name, stored by no one. Gzip first: its body is the
+   * parts compressed once around the name; brotli (only when gzip is refused) is made now.
+   */
   const serveNamed = (req: IncomingMessage, res: ServerResponse, e: Named, name: string) => {
-    const page = fillName(e.template, name);
-    const encoding = pickEncoding(req.headers['accept-encoding']);
-    const body = encoding === 'br' ? brotli(page, 4) : encoding === 'gzip' ? gzipSync(page, { level: 4 }) : page;
+    const encoding = pickEncoding(req.headers['accept-encoding'], ['gzip', 'br']);
+    const body = encoding === 'gzip' ? gzipWith(e.gzip, nameBytes(name)) : encoding === 'br' ? brotli(fillName(e.template, name), 4) : fillName(e.template, name);
     send(req, res, { ...e.headers, vary: 'Accept-Encoding, Cookie', 'cache-control': 'private, no-store', 'x-request-id': randomUUID(), 'x-cache': 'hit' }, body, encoding);
   };
 
@@ -221,7 +204,9 @@ export function createPageCache({
     const generationNow = generation;
     renderAndKeep(req, res, next, locals, (page, headers) => {
       const template = cutAtName(page, viewer.name);
-      if (template) store(key, { headers, template, storedAt: now(), size: page.length + 512, generation: generationNow });
+      if (!template) return;
+      const gzip = gzipFrame(template.before, template.after);
+      store(key, { headers, template, gzip, storedAt: now(), size: page.length + gzip.head.length + gzip.tail.length + 512, generation: generationNow });
     });
   };
 

@@ -1,5 +1,7 @@
+import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cutAtName, fillName, sharedFor } from './shared-pages.ts';
+import { gzipFrame, gzipWith } from './encoding.ts';
+import { cutAtName, fillName, nameBytes, sharedFor } from './shared-pages.ts';
 
 const page = (name: string) => Buffer.from(`<html><header><nav class="user-menu"><details><summary><span class="who" data-astro-cid-67e7mat2>${name}</span><small>成员</small></summary></details></nav></header><main>正文</main></html>`);
 const user = (roles: string[]) => ({ id: 'u1', name: '张三', email: 'a@b.cn', roles, engineerTier: null, isUnitContact: false, unitId: null, status: 'active' }) as Parameters<typeof sharedFor>[1];
@@ -13,6 +15,17 @@ describe('pages shared by signed-in people of the same roles', () => {
     const escaped = cutAtName(page('&lt;b&gt; &amp; &#39;'), "<b> & '")!;
     expect(fillName(escaped, '赵六').toString()).not.toContain('&lt;b&gt;');
     expect(fillName(escaped, '赵六').equals(page('赵六'))).toBe(true);
+  });
+
+  it('makes a valid gzip body for each name from parts compressed once', () => {
+    const shared = cutAtName(Buffer.concat([page('张三'), Buffer.from('正文'.repeat(5000))]), '张三')!;
+    const frame = gzipFrame(shared.before, shared.after);
+    for (const name of ['李四', '', `<王&"五'>`, 'A'.repeat(300)]) {
+      const whole = fillName(shared, name);
+      const gz = gzipWith(frame, nameBytes(name));
+      expect(gunzipSync(gz).equals(whole), name).toBe(true);
+      expect(gz.length).toBeLessThan(whole.length / 4);
+    }
   });
 
   it('keeps nothing when the name is not where it should be, or the menu shows twice', () => {

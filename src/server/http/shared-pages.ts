@@ -78,7 +78,10 @@ export function cutAtName(page: Buffer, name: string): NameTemplate | null {
   return { before: page.subarray(0, start), after: page.subarray(start + written.length - '</span>'.length) };
 }
 
+/** The name as the page holds it. */
+export const nameBytes = (name: string): Buffer => Buffer.from(escapeText(name));
+
 /** The page for `name` from a shared copy. */
 export function fillName(t: NameTemplate, name: string): Buffer {
-  return Buffer.concat([t.before, Buffer.from(escapeText(name)), t.after]);
+  return Buffer.concat([t.before, nameBytes(name), t.after]);
 }

@@ -82,7 +82,8 @@ const pageCache = createPageCache({
   onServed: ({ pathname, method, status, seconds }) => observeRequest({ route: cachedRoutePattern(pathname), method, status, seconds }),
   checkSession: async (req, pathname) => {
     const { session, viewer } = await checkSession(runtime.auth, req, pathname);
-    return { locals: { sessionCheck: session }, viewer };
+    // Only a session found is handed on: a cookie this layer could not read the way Astro does costs a second check, never a sign-out.
+    return { locals: session.user ? { sessionCheck: session } : {}, viewer };
   },
 });
 runtime.pageCache = pageCache;

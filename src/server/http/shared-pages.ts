@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { can } from '../auth/auth.policy.ts';
 import { SESSION_COOKIE, type Auth } from '../auth/auth.sessions.ts';
+import { escapeText } from '../shared/html.ts';
 
 /**
  * Knowledge pages shared by signed-in people of the same roles. A manual,
@@ -50,10 +51,6 @@ export async function checkSession(auth: Pick<Auth, 'validate'>, req: IncomingMe
   const viewer = user && !session.cookie && sharedFor(pathname, user) ? { name: user.name, group: [...user.roles].sort().join(',') } : null;
   return { session, viewer };
 }
-
-/** As Astro escapes text in a page (`& < > ' "`). */
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&#39;', '"': '&quot;' };
-const escapeText = (s: string) => s.replace(/[&<>'"]/g, (c) => ESCAPES[c]!);
 
 /** The name's element in the account menu (Astro adds its style scope's attribute after the class). */
 const WHO_OPEN = Buffer.from('<span class="who"');

@@ -1,3 +1,5 @@
+import { escapeText } from './html.ts';
+
 /**
  * Charts drawn on the server as SVG text, so they show without JavaScript,
  * print, and read the same in every browser. Pure functions: data in, markup
@@ -26,7 +28,6 @@ export interface BarChartInput {
   height?: number;
 }
 
-const escapeXml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /**
@@ -48,14 +49,14 @@ export function barChartSvg({ id, title, description, bars, max, format = String
     const cx = round(pad.side + i * slot + slot / 2);
     return [
       `<rect class="bar" x="${x}" y="${round(base - h)}" width="${round(barW)}" height="${h}" fill="#2f5fb3"/>`,
-      `<text x="${cx}" y="${round(base - h - 6)}" text-anchor="middle" font-size="13" fill="#1f2933">${escapeXml(format(b.value))}</text>`,
-      `<text x="${cx}" y="${base + 20}" text-anchor="middle" font-size="12" fill="#1f2933">${escapeXml(b.label)}</text>`,
+      `<text x="${cx}" y="${round(base - h - 6)}" text-anchor="middle" font-size="13" fill="#1f2933">${escapeText(format(b.value))}</text>`,
+      `<text x="${cx}" y="${base + 20}" text-anchor="middle" font-size="12" fill="#1f2933">${escapeText(b.label)}</text>`,
     ].join('');
   });
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${safeId}-title ${safeId}-desc">`,
-    `<title id="${safeId}-title">${escapeXml(title)}</title>`,
-    `<desc id="${safeId}-desc">${escapeXml(description)}</desc>`,
+    `<title id="${safeId}-title">${escapeText(title)}</title>`,
+    `<desc id="${safeId}-desc">${escapeText(description)}</desc>`,
     `<line x1="${pad.side}" y1="${base}" x2="${width - pad.side}" y2="${base}" stroke="#52606d" stroke-width="1"/>`,
     ...parts,
     '</svg>',
@@ -92,12 +93,12 @@ export function lineChartSvg({ id, title, description, points, compare = [], wid
   const path = (series: Bar[]) => series.map((p, i) => `${i ? 'L' : 'M'}${x(i)} ${y(p.value)}`).join(' ');
   const every = Math.max(1, Math.ceil(points.length / 8));
   const labels = points
-    .map((p, i) => (i % every === 0 || i === points.length - 1 ? `<text x="${x(i)}" y="${base + 20}" text-anchor="middle" font-size="12" fill="#1f2933">${escapeXml(p.label)}</text>` : ''))
+    .map((p, i) => (i % every === 0 || i === points.length - 1 ? `<text x="${x(i)}" y="${base + 20}" text-anchor="middle" font-size="12" fill="#1f2933">${escapeText(p.label)}</text>` : ''))
     .join('');
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${safeId}-title ${safeId}-desc">`,
-    `<title id="${safeId}-title">${escapeXml(title)}</title>`,
-    `<desc id="${safeId}-desc">${escapeXml(description)}</desc>`,
+    `<title id="${safeId}-title">${escapeText(title)}</title>`,
+    `<desc id="${safeId}-desc">${escapeText(description)}</desc>`,
     `<line x1="${pad.left}" y1="${base}" x2="${width - pad.right}" y2="${base}" stroke="#52606d" stroke-width="1"/>`,
     `<line x1="${pad.left}" y1="${pad.top}" x2="${width - pad.right}" y2="${pad.top}" stroke="#cbd2d9" stroke-width="1"/>`,
     `<text x="${pad.left - 6}" y="${pad.top + 4}" text-anchor="end" font-size="12" fill="#1f2933">${top}</text>`,

@@ -5,7 +5,8 @@ import type { Runtime } from '../runtime/runtime.ts';
 import { gzipFrame, gzipWith, pickEncoding, type GzipFrame } from './encoding.ts';
 import { cacheablePath } from './page-cache.paths.ts';
 import { captureResponse } from './response-capture.ts';
-import { cutAtName, fillName, nameBytes, type NameTemplate, type SharedViewer } from './shared-pages.ts';
+import { VISITOR_COOKIE } from '../shared/cookies.ts';
+import { cutAtName, fillName, nameBytes, sessionCookieValue, type NameTemplate, type SharedViewer } from './shared-pages.ts';
 
 /**
  * A page cache in front of Astro for what is the same for everyone: anonymous
@@ -62,8 +63,7 @@ interface Named extends Common {
 }
 type Entry = Whole | Named;
 
-const VISITOR = /(?:^|;\s*)dayi_vid=/;
-const SESSION = /(?:^|;\s*)dayi_session=/;
+const VISITOR = new RegExp(`(?:^|;\\s*)${VISITOR_COOKIE}=`);
 
 /** Headers of the rendered answer that belong to that one request. */
 const PER_REQUEST = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id', 'x-cache', 'etag', 'vary', 'cache-control']);
@@ -222,7 +222,7 @@ export function createPageCache({
       const target = req.url ?? '/';
       const cookie = req.headers.cookie ?? '';
       if (maxBytes <= 0 || (method !== 'GET' && method !== 'HEAD') || target.includes('?') || !cacheablePath(target)) return next(req, res);
-      if (SESSION.test(cookie)) {
+      if (sessionCookieValue(cookie) !== undefined) {
         if (!checkSession) return next(req, res);
         // A failed check (the database away) is Astro's to answer, as without the cache.
         return void checkSession(req, target).then(

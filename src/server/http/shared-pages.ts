@@ -23,6 +23,9 @@ export interface SharedViewer {
 export type SessionCheck = Awaited<ReturnType<Auth['validate']>>;
 
 const SESSION = new RegExp(`(?:^|;\\s*)${SESSION_COOKIE}=([^;]*)`);
+
+/** The session cookie's value as sent (not decoded), or undefined when the request has none. */
+export const sessionCookieValue = (cookieHeader: string): string | undefined => SESSION.exec(cookieHeader)?.[1];
 const SHARED = [/^\/$/, /^\/manuals(\/[a-z0-9-]+){0,2}$/, /^\/faq$/];
 const FAQ_ENTRY = /^\/faq\/[a-z0-9-]+$/;
 
@@ -39,7 +42,7 @@ export function sharedFor(pathname: string, user: NonNullable<SessionCheck['user
  * unknown or ended one, and pages of one person's are `viewer: null`.
  */
 export async function checkSession(auth: Pick<Auth, 'validate'>, req: IncomingMessage, pathname: string): Promise<{ session: SessionCheck; viewer: SharedViewer | null }> {
-  const raw = SESSION.exec(req.headers.cookie ?? '')?.[1];
+  const raw = sessionCookieValue(req.headers.cookie ?? '');
   let token: string | undefined;
   try {
     token = raw === undefined ? undefined : decodeURIComponent(raw);

@@ -50,11 +50,45 @@ function initPgliteDir(dir: string): void {
   }
 }
 
+type Unsafe = (query: string, params?: unknown[], options?: { prepare?: boolean }) => unknown;
+type WithTx = (...args: unknown[]) => unknown;
+
+/**
+ * The postgres.js client as drizzle is given it: every query with parameters
+ * becomes a named prepared statement on its connection. drizzle asks for an
+ * unnamed one unless a query is given a name, so PostgreSQL parsed and
+ * planned each query anew, on every request. Transactions and savepoints
+ * hand their scoped client to the callback, which gets the same treatment.
+ * `?prepare=false` on `DATABASE_URL` (postgres.js's own switch, for a pooler
+ * that cannot keep statements) still turns it off.
+ */
+export function preparing(sql: postgres.Sql | postgres.TransactionSql): postgres.Sql {
+  return new Proxy(sql as postgres.Sql, {
+    get(target, prop) {
+      const value = Reflect.get(target, prop) as unknown;
+      if (typeof value !== 'function') return value;
+      if (prop === 'unsafe') {
+        const unsafe = value as Unsafe;
+        return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
+          unsafe.call(target, query, params, params?.length ? { ...options, prepare: true } : options);
+      }
+      if (prop === 'begin' || prop === 'savepoint') {
+        const run = value as WithTx;
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          return run.call(target, ...args, (tx: postgres.TransactionSql) => callback(preparing(tx) as unknown as postgres.TransactionSql));
+        };
+      }
+      return (value as WithTx).bind(target);
+    },
+  });
+}
+
 /** Opens the configured database. PGlite keeps its files in `dir` (or memory, for tests). */
 export async function openDatabase(target: DatabaseTarget, { max = 10 } = {}): Promise<Database> {
   if (target.kind === 'postgres') {
     const client = postgres(target.url, { max, onnotice: () => {} });
-    const db = drizzlePostgres(client, { schema }) as unknown as Db;
+    const db = drizzlePostgres(preparing(client), { schema }) as unknown as Db;
     return { kind: 'postgres', db, client, url: target.url, close: () => client.end({ timeout: 5 }) };
   }
   let client: PGlite;

@@ -41,6 +41,11 @@ export async function startSmtpServer(): Promise<{
       });
     },
   });
+  // A client that goes away mid-conversation (a server killed with SIGKILL) resets its connection: that
+  // ends the connection, not the process the SMTP server lives in. Anything else is still thrown.
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.server.address() as AddressInfo;
   return {

@@ -73,6 +73,15 @@ describe('named statements on PGlite', () => {
     expect((await named.query('select i from t where name = $1', ['事务中'])).rows).toEqual([{ i: null }]);
   });
 
+  it('lets the event loop run between statements, so a burst of queries cannot keep new connections waiting', async () => {
+    let done = 0;
+    const burst = Promise.all(Array.from({ length: 200 }, (_, k) => named.query('select $1::int as k', [k]).then(() => done++)));
+    const seenByTheLoop = await new Promise<number>((resolve) => setImmediate(() => resolve(done)));
+    await burst;
+    expect(done).toBe(200);
+    expect(seenByTheLoop).toBeLessThan(200);
+  });
+
   it('parses again when the table changed under a kept statement', async () => {
     await pg.exec('create table s (a int)');
     await named.query('insert into s (a) values ($1)', [1]);

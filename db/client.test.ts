@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { eq, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createTestDatabase } from '../tests/helpers/db.ts';
 import { tempDir } from '../tests/helpers/tmp.ts';
@@ -36,7 +36,7 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL', () => {
     (await queryRows<{ statement: string }>(db, sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
   const byCode = (db: Database['db']) => db.select({ id: units.id }).from(units).where(eq(units.code, 'P-1'));
 
-  it('runs drizzle queries with parameters as named statements, planned once per connection, in transactions too; ?prepare=false turns it off', async () => {
+  it('runs drizzle queries with parameters as named statements, planned once per connection, in transactions too, not a long parameter list; ?prepare=false turns it off', async () => {
     const t = await createTestDatabase();
     const one = await openDatabase({ kind: 'postgres', url: t.url! }, { max: 1 });
     const off = await openDatabase({ kind: 'postgres', url: `${t.url!}?prepare=false` }, { max: 1 });
@@ -52,6 +52,10 @@ describe.runIf(Boolean(process.env.DATABASE_URL))('PostgreSQL', () => {
       const names = await statements(one.db);
       expect(names).toContainEqual(expect.stringContaining('"users"."email" = $1'));
       expect(names).toContainEqual(expect.stringContaining('"users"."name" = $1'));
+
+      const ids = Array.from({ length: 65 }, (_, i) => `00000000-0000-7000-8000-${String(i).padStart(12, '0')}`);
+      await one.db.select({ id: units.id }).from(units).where(inArray(units.id, ids));
+      expect(await statements(one.db)).not.toContainEqual(expect.stringContaining('$65'));
 
       await byCode(off.db);
       expect(await statements(off.db)).toEqual([]);

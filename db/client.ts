@@ -8,7 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
-import { withNamedStatements } from './pglite-statements.ts';
+import { MAX_PARAMS, withNamedStatements } from './pglite-statements.ts';
 import * as schema from './schema/index.ts';
 
 export type Schema = typeof schema;
@@ -60,6 +60,8 @@ type WithTx = (...args: unknown[]) => unknown;
  * unnamed one unless a query is given a name, so PostgreSQL parsed and
  * planned each query anew, on every request. Transactions and savepoints
  * hand their scoped client to the callback, which gets the same treatment.
+ * A text with more than `MAX_PARAMS` parameters (a bulk insert, a long id
+ * list) is rarely run twice and is not kept, as on PGlite.
  * `?prepare=false` on `DATABASE_URL` (postgres.js's own switch, for a pooler
  * that cannot keep statements) still turns it off.
  */
@@ -71,7 +73,7 @@ export function preparing(sql: postgres.Sql | postgres.TransactionSql): postgres
       if (prop === 'unsafe') {
         const unsafe = value as Unsafe;
         return (query: string, params?: unknown[], options?: { prepare?: boolean }) =>
-          unsafe.call(target, query, params, params?.length ? { ...options, prepare: true } : options);
+          unsafe.call(target, query, params, params?.length && params.length <= MAX_PARAMS ? { ...options, prepare: true } : options);
       }
       if (prop === 'begin' || prop === 'savepoint') {
         const run = value as WithTx;

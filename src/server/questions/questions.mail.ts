@@ -1,5 +1,6 @@
 import type { MailInput } from '../mail/mail.outbox.ts';
 import { renderUserMarkdown } from '../shared/markdown.ts';
+import { escapeText } from '../shared/html.ts';
 
 /** What every mail about a question needs to know of it. */
 export interface MailQuestion {
@@ -14,7 +15,6 @@ export interface MailQuestion {
 }
 
 const SIGNATURE = '—— 答疑 · 公共信用信息平台帮助中心';
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * Root-relative links of a reply (`[标题](/faq/…)` as the desk inserts them)
@@ -39,9 +39,9 @@ export function compose(paragraphs: string[], { markdown, link, linkLabel }: { m
   const text = [...paragraphs, ...(markdown ? [markdown] : []), `${linkLabel}：${link}`, SIGNATURE].join('\n\n');
   const html =
     `<div style="font-family:sans-serif;line-height:1.6">` +
-    paragraphs.map((p) => `<p>${escapeHtml(p)}</p>`).join('') +
+    paragraphs.map((p) => `<p>${escapeText(p)}</p>`).join('') +
     (markdown ? `<blockquote style="border-left:3px solid #ccc;margin:0;padding-left:1em">${renderUserMarkdown(markdown)}</blockquote>` : '') +
-    `<p><a href="${escapeHtml(link)}">${escapeHtml(linkLabel)}</a></p><p>${escapeHtml(SIGNATURE)}</p></div>`;
+    `<p><a href="${escapeText(link)}">${escapeText(linkLabel)}</a></p><p>${escapeText(SIGNATURE)}</p></div>`;
   return { text, html };
 }
 

@@ -1,6 +1,7 @@
 import type { FederatedMultiSearchParams, Locale, Meilisearch, MultiSearchQueryWithFederation, SearchResponse } from 'meilisearch';
 import { visibleAccess, type Viewer } from '../content/content.access.ts';
 import type { Access } from '../content/content.schemas.ts';
+import { escapeText } from '../shared/html.ts';
 import { createErrorFactory, createServiceUnavailableError, createValidationError } from '../shared/errors.ts';
 import type { SearchService } from './search.client.ts';
 import type { DocType } from './search.documents.ts';
@@ -57,12 +58,8 @@ export function validateQuery(q: string | null | undefined): string {
 const PRE = '\u0001';
 const POST = '\u0002';
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 export function highlightToHtml(s: string): string {
-  return escapeHtml(s).replaceAll(PRE, '<mark>').replaceAll(POST, '</mark>');
+  return escapeText(s).replaceAll(PRE, '<mark>').replaceAll(POST, '</mark>');
 }
 
 /**
@@ -308,7 +305,7 @@ function clearAnswer(hits: { url: string; type: DocType }[], rm: RerankModel, qv
 
 /** A hit for a document only the similarity engine found: its text's start as the snippet, nothing marked. */
 function engineHit(d: RerankDoc): SearchHit & { engineScore: number } {
-  return { engineScore: 0, id: documentId(d.url), type: d.type, title: d.title, section: d.section, url: d.url, snippet: escapeHtml(d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text) };
+  return { engineScore: 0, id: documentId(d.url), type: d.type, title: d.title, section: d.section, url: d.url, snippet: escapeText(d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text) };
 }
 
 function typeCounts(res: SearchResponse): Record<DocType, number> {

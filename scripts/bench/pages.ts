@@ -206,7 +206,9 @@ const bigDayi = await startDayi(
 );
 const edits: number[] = [];
 try {
-  const target = big.manuals[3]!.chapters[5]!;
+  // A chapter in the middle of the tree (any size of tree given by --sections).
+  const chapters = big.manuals.flatMap((m) => m.chapters);
+  const target = chapters[Math.floor(chapters.length / 2)]!;
   await (await fetch(`${bigDayi.url}${target.url}`)).text();
   for (let i = 0; i < 5; i++) {
     const marker = `编辑标记${i}x${Date.now()}`;

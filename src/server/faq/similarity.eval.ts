@@ -12,9 +12,11 @@ import { analyze, type PreparedLexicon } from './similarity.text.ts';
 
 const split = z.enum(['dev', 'test']);
 const question = z.strictObject({ title: z.string().min(1), body: z.string().optional() });
+/** Which writing of the set an item came from: 2 is the dev sample added on 2026-12-07. */
+const sample = z.union([z.literal(1), z.literal(2)]).default(1);
 const labelledSetSchema = z.strictObject({
-  clusters: z.array(z.strictObject({ id: z.string(), split, questions: z.array(question).min(2) })),
-  singletons: z.array(z.strictObject({ split, title: z.string().min(1), body: z.string().optional() })),
+  clusters: z.array(z.strictObject({ id: z.string(), split, sample, questions: z.array(question).min(2) })),
+  singletons: z.array(z.strictObject({ split, sample, title: z.string().min(1), body: z.string().optional() })),
 });
 
 export type Split = z.infer<typeof split>;
@@ -26,15 +28,18 @@ export interface LabelledQuestion {
   /** The true cluster (a singleton's own id). */
   label: string;
   split: Split;
+  sample: 1 | 2;
 }
 
 export function loadLabelledSet(file: string): LabelledQuestion[] {
   const set = labelledSetSchema.parse(parseYaml(readFileSync(file, 'utf8')));
   const out: LabelledQuestion[] = [];
   for (const c of set.clusters) {
-    c.questions.forEach((q, i) => out.push({ id: `${c.id}#${i + 1}`, ...q, label: c.id, split: c.split }));
+    c.questions.forEach((q, i) => out.push({ id: `${c.id}#${i + 1}`, ...q, label: c.id, split: c.split, sample: c.sample }));
   }
-  set.singletons.forEach((q, i) => out.push({ id: `single#${i + 1}`, title: q.title, body: q.body, label: `single#${i + 1}`, split: q.split }));
+  set.singletons.forEach((q, i) =>
+    out.push({ id: `single#${i + 1}`, title: q.title, body: q.body, label: `single#${i + 1}`, split: q.split, sample: q.sample }),
+  );
   return out;
 }
 

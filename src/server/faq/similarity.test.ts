@@ -2,7 +2,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultFaqSettings } from './faq.config.ts';
 import { loadLexicon } from './faq.lexicon.ts';
-import { clusterHalf, loadLabelledSet } from './similarity.eval.ts';
+import { clusterHalf, loadLabelledSet, pairwise } from './similarity.eval.ts';
 import { SimilarityIndex } from './similarity.index.ts';
 import { compare, createModel, learn, vectorOf, type SimilarityModel } from './similarity.ts';
 import { analyze, prepareLexicon, type PreparedLexicon } from './similarity.text.ts';
@@ -90,14 +90,19 @@ describe('the similarity index', () => {
 });
 
 describe('clustering the labelled set', () => {
-  // Dev: the targets (tuned on). Test: regression floors at what the frozen half
-  // measured when first read (0.719 / 0.354), below the targets 0.9 / 0.8.
+  // Dev: the targets on the first sample (tuned on). Test: regression floors at what
+  // the frozen half measured when first read (0.719 / 0.354), below the targets 0.9 / 0.8.
+  const set = loadLabelledSet(path.join(root, 'tests/fixtures/faq-questions.yml'));
   it.each([
-    ['dev', 0.9, 0.8],
-    ['test', 0.7, 0.35],
-  ] as const)('clusters the %s half with precision ≥ %s and recall ≥ %s', (split, minPrecision, minRecall) => {
-    const items = loadLabelledSet(path.join(root, 'tests/fixtures/faq-questions.yml')).filter((q) => q.split === split);
-    const { scores } = clusterHalf({ items, lexicon, threshold });
+    ['dev', 1, 0.9, 0.8],
+    ['test', 1, 0.7, 0.35],
+  ] as const)('clusters the %s half (sample %s) with precision ≥ %s and recall ≥ %s', (split, sample, minPrecision, minRecall) => {
+    const items = set.filter((q) => q.split === split);
+    const { assignment } = clusterHalf({ items, lexicon, threshold });
+    const scores = pairwise(
+      items.filter((q) => q.sample === sample),
+      assignment.clusterOf,
+    );
     expect(scores.precision).toBeGreaterThanOrEqual(minPrecision);
     expect(scores.recall).toBeGreaterThanOrEqual(minRecall);
   });

@@ -93,7 +93,7 @@ export function termsQuery(analysis: Analysis): string {
 export function topTerms(vector: Vector, n = 6): string[] {
   return [...vector.weights]
     .map(([key, w]) => ({ ...parseFeatureKey(key), w }))
-    .filter((f) => f.kind !== 'number' && f.kind !== 'char')
+    .filter((f) => f.kind !== 'number' && f.kind !== 'unigram')
     .sort((a, b) => b.w - a.w)
     .slice(0, n)
     .map((f) => f.label);

@@ -66,6 +66,18 @@ describe('the similarity score', () => {
     expect([...weights].sort((x, y) => y - x)).toEqual(weights);
   });
 
+  it('counts single characters, so wordings without a shared two-character word still meet', () => {
+    // 黑屏 / 全黑: no word or bigram in common, the character 黑 is.
+    const black = score('视频黑屏', '视频画面全黑');
+    expect(black.shared.map((t) => t.term)).toEqual(['视频', '黑']);
+    expect(black.score).toBeGreaterThanOrEqual(threshold);
+    expect(analyze('画面全黑', lexicon).counts.get('unigram:黑')).toBe(1);
+    // A character inside a longer shared term counts towards that term, not as a term of its own.
+    const terms = score('手机收不到短信验证码', '短信验证码一直没收到').shared.map((t) => t.term);
+    expect(terms).toContain('短信');
+    for (const ch of ['短', '信', '验', '证']) expect(terms).not.toContain(ch);
+  });
+
   it('weighs error codes and platform terms up and politeness down', () => {
     const politeness = analyze('请问一下怎么办呢，谢谢您', lexicon);
     expect([...politeness.counts.keys()]).toEqual([]);
@@ -90,12 +102,14 @@ describe('the similarity index', () => {
 });
 
 describe('clustering the labelled set', () => {
-  // Dev: the targets on the first sample (tuned on). Test: regression floors at what
-  // the frozen half measured when first read (0.719 / 0.354), below the targets 0.9 / 0.8.
+  // Dev: the targets on the first sample (tuned on), a floor on the second (tuned
+  // on, written later). Test: regression floors at what the frozen half measured
+  // when last read (0.879 / 0.446), below the targets 0.9 / 0.8.
   const set = loadLabelledSet(path.join(root, 'tests/fixtures/faq-questions.yml'));
   it.each([
     ['dev', 1, 0.9, 0.8],
-    ['test', 1, 0.7, 0.35],
+    ['dev', 2, 0.65, 0.55],
+    ['test', 1, 0.85, 0.44],
   ] as const)('clusters the %s half (sample %s) with precision ≥ %s and recall ≥ %s', (split, sample, minPrecision, minRecall) => {
     const items = set.filter((q) => q.split === split);
     const { assignment } = clusterHalf({ items, lexicon, threshold });

@@ -115,14 +115,27 @@ export function compare(a: Vector, b: Vector, { explain = true, maxTerms = 8 } =
   return { score: Math.round(score * 1000) / 1000, shared: explain ? explainParts(parts, denom, maxTerms) : [], ...(codes ? { codes } : {}) };
 }
 
-/** Shared features by label (a term, its word and its bigram are one shared term), strongest first. */
+/**
+ * Shared features by label (a term, its word and its bigram are one shared
+ * term; a character counts towards a longer shared term holding it), strongest first.
+ */
 function explainParts(parts: [string, number][], denom: number, maxTerms: number): SharedTerm[] {
   const byLabel = new Map<string, SharedTerm>();
+  const chars: [string, number][] = [];
   for (const [key, p] of parts) {
     const f = parseFeatureKey(key);
+    if (f.kind === 'unigram') {
+      chars.push([f.label, p / denom]);
+      continue;
+    }
     const seen = byLabel.get(f.label);
     if (seen) seen.weight += p / denom;
     else byLabel.set(f.label, { term: f.label, kind: f.kind, weight: p / denom });
+  }
+  for (const [ch, w] of chars) {
+    const holder = [...byLabel.values()].find((t) => t.term.includes(ch));
+    if (holder) holder.weight += w;
+    else byLabel.set(ch, { term: ch, kind: 'unigram', weight: w });
   }
   return [...byLabel.values()]
     .sort((x, y) => y.weight - x.weight)

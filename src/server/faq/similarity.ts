@@ -69,12 +69,17 @@ export function questionText(q: { title: string; body?: string | null }): string
   return q.body ? `${q.title}\n${q.title}\n${q.body}` : q.title;
 }
 
+/** A feature's weight before IDF and frequency: its kind's, less for a word too common on the platform. */
+export function baseWeight(key: string): number {
+  const { kind, label } = parseFeatureKey(key);
+  return KIND_WEIGHTS[kind] * (generic.has(label) ? GENERIC_FACTOR : 1);
+}
+
 export function vectorize(model: SimilarityModel, analysis: Analysis): Vector {
   const weights = new Map<string, number>();
   let sum = 0;
   for (const [key, tf] of analysis.counts) {
-    const { kind, label } = parseFeatureKey(key);
-    const w = KIND_WEIGHTS[kind] * (generic.has(label) ? GENERIC_FACTOR : 1) * idf(model, key) * (1 + Math.log(tf));
+    const w = baseWeight(key) * idf(model, key) * (1 + Math.log(tf));
     weights.set(key, w);
     sum += w * w;
   }

@@ -10,33 +10,12 @@
  * question's intent (how long, who, where…) against the headings. Pure and
  * synchronous; the model is rebuilt whenever the documents change.
  */
-import type { Access } from '../content/content.schemas.ts';
-import { CONCEPTS } from '../faq/similarity.concepts.ts';
-import { compare, createModel, learn, vectorize, type SimilarityModel, type Vector } from '../faq/similarity.ts';
-import { analyze, prepareLexicon, type Analysis } from '../faq/similarity.text.ts';
-import type { DocType, SearchDocument } from './search.documents.ts';
+import { vectorize, withCodeRule, type Vector } from '../faq/similarity.ts';
+import { analyze } from '../faq/similarity.text.ts';
+import type { DocVector, RerankDoc, RerankModel } from './search.rerank.build.ts';
 import type { UnderstoodQuery } from './search.understand.ts';
 
-/** What a hit shows, for documents the engine found and Meilisearch did not. */
-export interface RerankDoc {
-  url: string;
-  type: DocType;
-  access: Access;
-  title: string;
-  section: string;
-  text: string;
-}
-
-export interface RerankModel {
-  model: SimilarityModel;
-  docs: RerankDoc[];
-  /** Per document: its whole text, and its title and headings alone (same order as `docs`). */
-  full: Vector[];
-  head: Vector[];
-  byUrl: Map<string, number>;
-  /** Feature → documents with their share of the document's norm, for retrieval by cosine. */
-  postings: Map<string, { doc: number; w: number }[]>;
-}
+export { createRerankBuilder, createRerankModel, type RerankDoc, type RerankModel } from './search.rerank.build.ts';
 
 /** How the final score is made (tuned on the dev half of tests/search/questions-*.yml only). */
 export const RERANK_WEIGHTS = {
@@ -54,77 +33,6 @@ export const RERANK_WEIGHTS = {
 export const RERANK_WINDOW = 30;
 /** A document only the engine found must be at least this like the query. */
 const MIN_ENGINE_ONLY = 0.12;
-
-type DocAnalysis = { full: Analysis; head: Analysis };
-
-/** Documents analysed between two yields to the event loop, so a large content tree does not stall requests. */
-const BATCH = 100;
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/**
- * Builds re-ranking models, keeping each document's analysis by its hash:
- * after the first build, a content change analyses only what changed (the
- * lexicon changing starts afresh). One builder per process.
- */
-export function createRerankBuilder() {
-  let cache = new Map<string, DocAnalysis>();
-  let cacheLexicon = '';
-  return async function build(docs: SearchDocument[], { dictionary, synonyms }: { dictionary: string[]; synonyms: string[][] }): Promise<RerankModel> {
-    const signature = JSON.stringify([dictionary, synonyms]);
-    if (signature !== cacheLexicon) {
-      cache = new Map();
-      cacheLexicon = signature;
-    }
-    const lexicon = prepareLexicon({ terms: dictionary, synonyms, concepts: CONCEPTS });
-    const next = new Map<string, DocAnalysis>();
-    const analyses: DocAnalysis[] = [];
-    for (let i = 0; i < docs.length; i++) {
-      const d = docs[i]!;
-      let a = cache.get(d.hash);
-      if (!a) {
-        const head = [d.title, ...d.headings, d.section].join(' ');
-        a = { full: analyze(`${head} ${d.section} ${d.text} ${d.asked.join(' ')}`, lexicon), head: analyze(head, lexicon) };
-        if (i % BATCH === BATCH - 1) await yieldToLoop();
-      }
-      next.set(d.hash, a);
-      analyses.push(a);
-    }
-    cache = next;
-    const model = createModel(lexicon);
-    for (let i = 0; i < analyses.length; i++) {
-      if (i % BATCH === BATCH - 1) await yieldToLoop();
-      learn(model, analyses[i]!.full);
-    }
-    const full: Vector[] = [];
-    const head: Vector[] = [];
-    const postings = new Map<string, { doc: number; w: number }[]>();
-    for (let doc = 0; doc < analyses.length; doc++) {
-      if (doc % BATCH === 0) await yieldToLoop();
-      const v = vectorize(model, analyses[doc]!.full);
-      full.push(v);
-      head.push(vectorize(model, analyses[doc]!.head));
-      if (!v.norm) continue;
-      for (const [key, w] of v.weights) {
-        let list = postings.get(key);
-        if (!list) postings.set(key, (list = []));
-        list.push({ doc, w: w / v.norm });
-      }
-    }
-    return {
-      model,
-      docs: docs.map(({ url, type, access, title, section, text }) => ({ url, type, access, title, section, text: text.slice(0, 200) })),
-      full,
-      head,
-      byUrl: new Map(docs.map((d, i) => [d.url, i])),
-      postings,
-    };
-  };
-}
-
-/** A model built once, without a cache (tests, the bench). */
-export function createRerankModel(docs: SearchDocument[], lexicon: { dictionary: string[]; synonyms: string[][] }): Promise<RerankModel> {
-  return createRerankBuilder()(docs, lexicon);
-}
 
 export interface QueryVectors {
   /** The topic with its manual vocabulary. */
@@ -152,12 +60,15 @@ export function retrieve(rm: RerankModel, { query }: QueryVectors, allowed: (d: 
   const touched: number[] = [];
   const common = Math.max(500, rm.docs.length * COMMON_SHARE);
   for (const [key, w] of query.weights) {
-    const list = rm.postings.get(key);
-    if (!list || list.length > common) continue;
+    const id = rm.features.get(key);
+    const list = id === undefined ? undefined : rm.postings[id];
+    if (!list || list.docs.length > common) continue;
     const q = w / query.norm;
-    for (const p of list) {
-      if (scores[p.doc] === 0) touched.push(p.doc);
-      scores[p.doc]! += q * p.w;
+    const { docs, w: weights } = list;
+    for (let k = 0; k < docs.length; k++) {
+      const doc = docs[k]!;
+      if (scores[doc] === 0) touched.push(doc);
+      scores[doc]! += q * weights[k]!;
     }
   }
   // The best `limit` of the touched documents: a small sorted list beats sorting them all.
@@ -173,23 +84,67 @@ export function retrieve(rm: RerankModel, { query }: QueryVectors, allowed: (d: 
   return best.map(({ doc, score }) => ({ url: rm.docs[doc]!.url, score }));
 }
 
+/** A query vector by feature id, for scoring against document vectors; features no document has are left out of the dot product (not of the norm). */
+interface QueryById {
+  ids: number[];
+  w: number[];
+  norm: number;
+  codes: string[];
+}
+
+function byId(rm: RerankModel, v: Vector): QueryById {
+  const ids: number[] = [];
+  const w: number[] = [];
+  for (const [key, weight] of v.weights) {
+    const id = rm.features.get(key);
+    if (id === undefined) continue;
+    ids.push(id);
+    w.push(weight);
+  }
+  return { ids, w, norm: v.norm, codes: v.codes };
+}
+
+/** `compare(query, doc).score` of the FAQ engine, on a compact document vector. */
+function similarity(q: QueryById | null, d: DocVector | undefined): number {
+  if (!q || !d || !q.norm || !d.norm) return 0;
+  let dot = 0;
+  for (let k = 0; k < q.ids.length; k++) {
+    const id = q.ids[k]!;
+    let lo = 0;
+    let hi = d.ids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const at = d.ids[mid]!;
+      if (at === id) {
+        dot += q.w[k]! * d.w[mid]!;
+        break;
+      }
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  const { score } = withCodeRule(Math.min(1, dot / (q.norm * d.norm)), q.codes, d.codes);
+  return Math.round(score * 1000) / 1000;
+}
+
 /** How like the query's topic a document is, by the similarity engine (0–1): what "clearly matches" is judged by. */
 export function topicSimilarity(rm: RerankModel, { query }: QueryVectors, url: string): number {
   const doc = rm.byUrl.get(url);
   if (doc === undefined) return 0;
-  return compare(query, rm.full[doc]!, { explain: false }).score;
+  return similarity(byId(rm, query), rm.full[doc]);
 }
 
 /** The candidates in their new order: Meilisearch's score plus what the similarity engine says of each. */
 export function rerank<T extends { url: string; engineScore: number }>(hits: T[], rm: RerankModel, { query, intent }: QueryVectors, weights = RERANK_WEIGHTS): T[] {
-  const sim = (a: Vector | null, b: Vector | undefined) => (a && b ? compare(a, b, { explain: false }).score : 0);
-  const scored = hits.map((h, i) => {
+  const q = byId(rm, query);
+  const i = intent ? byId(rm, intent) : null;
+  const scored = hits.map((h, n) => {
     const doc = rm.byUrl.get(h.url);
     const head = doc === undefined ? undefined : rm.head[doc];
     const full = doc === undefined ? undefined : rm.full[doc];
-    const score = weights.engine * h.engineScore + weights.full * sim(query, full) + weights.head * sim(query, head) + weights.intent * sim(intent, head);
-    return { h, i, score };
+    const score = weights.engine * h.engineScore + weights.full * similarity(q, full) + weights.head * similarity(q, head) + weights.intent * similarity(i, head);
+    return { h, n, score };
   });
   // Ties keep the candidates' order.
-  return scored.sort((a, b) => b.score - a.score || a.i - b.i).map((s) => s.h);
+  return scored.sort((a, b) => b.score - a.score || a.n - b.n).map((s) => s.h);
 }

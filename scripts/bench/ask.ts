@@ -8,7 +8,10 @@
  * during which the server is killed with SIGKILL; it is restarted, the
  * unacknowledged requests are retried with their idempotency keys (up to
  * three rounds, each extra round printed with its errors), and the same
- * counts must still match. Uses DATABASE_URL when set (PostgreSQL), else
+ * counts must still match. A request that fails on a kept-alive connection
+ * the server had already closed is sent again once on a new one, as Node's
+ * documentation advises (`request.reusedSocket`); a measured burst prints how
+ * many were. Uses DATABASE_URL when set (PostgreSQL), else
  * embedded PGlite. Prints figures; exits 1 only if a count does not match.
  */
 import { randomUUID } from 'node:crypto';
@@ -53,7 +56,21 @@ const asks = (n: number, tag: string): Ask[] =>
 /** One keep-alive connection per asker: node:http costs the load generator far less CPU per request than fetch. */
 let agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 
+/** Requests sent again because the connection they went out on had been closed by the server (printed per measured burst). */
+let resentOnClosedConnection = 0;
+
 function post(url: string, a: Ask): Promise<{ status: number; text: string }> {
+  return postOnce(url, a).catch((err: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+    // A kept-alive connection the server closed as idle (its keepAliveTimeout, 5 s) just as the request
+    // went out on it: the request never reached the server. As Node's documentation advises for
+    // `request.reusedSocket`, such a request is sent again, once, on a new connection.
+    if (!err.reusedSocket || (err.code !== 'ECONNRESET' && err.message !== 'socket hang up')) throw err;
+    resentOnClosedConnection++;
+    return postOnce(url, a);
+  });
+}
+
+function postOnce(url: string, a: Ask): Promise<{ status: number; text: string }> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -65,7 +82,7 @@ function post(url: string, a: Ask): Promise<{ status: number; text: string }> {
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket })));
     req.end(a.body);
   });
 }
@@ -94,6 +111,7 @@ function machineTicks(): { busy: number; total: number } | null {
 /** Runs a burst and prints its figures, with the CPU this process (load generator and SMTP server) and the whole machine used meanwhile. */
 async function measuredBurst(label: string, url: string, list: Ask[], concurrency: number): Promise<void> {
   const cpu0 = process.cpuUsage();
+  const resent0 = resentOnClosedConnection;
   const m0 = machineTicks();
   const t0 = performance.now();
   const times = await burst(url, list, undefined, concurrency);
@@ -106,6 +124,8 @@ async function measuredBurst(label: string, url: string, list: Ask[], concurrenc
     `${label}: ${concurrency} concurrent · ${(times.length / seconds).toFixed(0)} req/s · p50 ${pct(times, 50).toFixed(0)} ms · p95 ${pct(times, 95).toFixed(0)} ms · p99 ${pct(times, 99).toFixed(0)} ms` +
       `\n  ${seconds.toFixed(1)} s; load generator + SMTP server used ${own.toFixed(1)} CPU-s${machine}`,
   );
+  const resent = resentOnClosedConnection - resent0;
+  if (resent) console.log(`  ${resent} sent again on a new connection: the server had closed the kept-alive one as idle (between bursts)`);
 }
 
 /** Sends every ask not yet acknowledged, `concurrency` at a time; errors (a dead server) leave it unacknowledged. */
@@ -166,7 +186,7 @@ function report(label: string, list: Ask[], counted: { rows: number; numbers: Se
   const duplicateReceipts = [...receipts.values()].filter((ids) => ids.size !== 1).length;
   const missing = [...counted.numbers].filter((n) => !receipts.has(n)).length;
   console.log(`${label}: acknowledged ${acked.size} of ${list.length} · rows ${counted.rows} · receipts ${receipts.size} (questions with ≠ 1 Message-ID: ${duplicateReceipts}, without a receipt: ${missing})`);
-  for (const a of list.filter((x) => !x.id).slice(0, 5)) console.log(`  not acknowledged: ${a.error ?? 'never sent'}`);
+  for (const a of list.filter((x) => !x.id).slice(0, 5)) console.log(`  not acknowledged: ${JSON.parse(a.body.toString()).title}: ${a.error ?? 'never sent'}`);
   return acked.size === list.length && counted.rows === acked.size && receipts.size === counted.rows && duplicateReceipts === 0 && missing === 0;
 }
 

@@ -43,15 +43,17 @@ describe('search relevance on the frozen labelled set', () => {
 // Lowered once, on 2026-12-06, from 0.55 to 0.50 on paraphrases: a pinyin match of one syllable in
 // many no longer counts (a nonsense query found a page through 质量), which the dev half and the first
 // set did not notice and which took two test-half paraphrases, found by that coincidence, to 18 of 33.
+// Raised on 2026-12-07 to 0.75 and 0.57 (46 of 60 and 20 of 33 reached), when the similarity engine
+// began to count single characters (tuned on the FAQ dev half, not on this set).
 describe('search relevance on the frozen test half of the question-style set', () => {
   it('finds every exact and homophone-typo query in the top 5', () => {
     expect(frozen.byKind.exact.hit5).toBe(frozen.byKind.exact.n);
     expect(frozen.byKind.homophone.hit5).toBe(frozen.byKind.homophone.n);
   });
 
-  it('finds at least 72% of all queries and 50% of question-style paraphrases in the top 5', () => {
+  it('finds at least 75% of all queries and 57% of question-style paraphrases in the top 5', () => {
     expect(frozen.overall.n).toBe(60);
-    expect(frozen.overall.hit5 / frozen.overall.n).toBeGreaterThanOrEqual(0.72);
-    expect(frozen.byKind.paraphrase.hit5 / frozen.byKind.paraphrase.n).toBeGreaterThanOrEqual(0.5);
+    expect(frozen.overall.hit5 / frozen.overall.n).toBeGreaterThanOrEqual(0.75);
+    expect(frozen.byKind.paraphrase.hit5 / frozen.byKind.paraphrase.n).toBeGreaterThanOrEqual(0.57);
   });
 });

@@ -25,9 +25,9 @@ export const KIND_WEIGHTS: Record<FeatureKind, number> = {
   word: 1.5,
   bigram: 1,
   latin: 1.2,
-  // Single characters catch paraphrases that share no two-character word (锁定 / 被锁了,
-  // 乱码 / 乱字符, 黑屏 / 播放不了 … 视频). Weighted on the dev half; without them a
-  // second dev sample (the n-* clusters) was clustered at recall 0.23.
+  // Single characters catch paraphrases that share no two-character word (黑屏 / 全黑,
+  // 乱码 / 乱字符). Weighted on the dev half; without them a second dev sample (the
+  // n-* clusters) was clustered at recall 0.23.
   unigram: 1.5,
   number: 0.3,
 };

@@ -92,7 +92,7 @@ export function vectorOf(model: SimilarityModel, text: string): Vector {
 }
 
 /** Applies the error-code rule to a cosine. */
-export function withCodeRule(cosine: number, a: string[], b: string[]): { score: number; codes?: Similarity['codes'] } {
+function withCodeRule(cosine: number, a: string[], b: string[]): { score: number; codes?: Similarity['codes'] } {
   if (!a.length && !b.length) return { score: cosine };
   if (!a.length || !b.length) return { score: cosine * SCORE_RULES.oneSidedCodeFactor, codes: 'one-sided' };
   if (a.some((c) => b.includes(c))) {
@@ -100,6 +100,15 @@ export function withCodeRule(cosine: number, a: string[], b: string[]): { score:
     return { score: floor + (1 - floor) * cosine, codes: 'same' };
   }
   return { score: cosine * SCORE_RULES.differentCodeFactor, codes: 'different' };
+}
+
+/**
+ * The score of two vectors from their dot product: the cosine with the code
+ * rule, to three places. Shared with the search's compact document vectors.
+ */
+export function scoreOf(dot: number, a: { norm: number; codes: string[] }, b: { norm: number; codes: string[] }): { score: number; codes?: Similarity['codes'] } {
+  const { score, codes } = withCodeRule(Math.min(1, dot / (a.norm * b.norm)), a.codes, b.codes);
+  return { score: Math.round(score * 1000) / 1000, ...(codes ? { codes } : {}) };
 }
 
 /** Cosine of two vectors with the code rule; the explanation lists the shared terms, strongest first. */
@@ -114,10 +123,8 @@ export function compare(a: Vector, b: Vector, { explain = true, maxTerms = 8 } =
     dot += w * v;
     if (explain) parts.push([key, w * v]);
   }
-  const denom = a.norm * b.norm;
-  const cosine = Math.min(1, dot / denom);
-  const { score, codes } = withCodeRule(cosine, a.codes, b.codes);
-  return { score: Math.round(score * 1000) / 1000, shared: explain ? explainParts(parts, denom, maxTerms) : [], ...(codes ? { codes } : {}) };
+  const { score, codes } = scoreOf(dot, a, b);
+  return { score, shared: explain ? explainParts(parts, a.norm * b.norm, maxTerms) : [], ...(codes ? { codes } : {}) };
 }
 
 /**

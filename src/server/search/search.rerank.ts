@@ -10,7 +10,7 @@
  * question's intent (how long, who, where…) against the headings. Pure and
  * synchronous; the model is rebuilt whenever the documents change.
  */
-import { vectorize, withCodeRule, type Vector } from '../faq/similarity.ts';
+import { scoreOf, vectorize, type Vector } from '../faq/similarity.ts';
 import { analyze } from '../faq/similarity.text.ts';
 import type { DocVector, RerankDoc, RerankModel } from './search.rerank.build.ts';
 import type { UnderstoodQuery } from './search.understand.ts';
@@ -123,8 +123,7 @@ function similarity(q: QueryById | null, d: DocVector | undefined): number {
       else hi = mid - 1;
     }
   }
-  const { score } = withCodeRule(Math.min(1, dot / (q.norm * d.norm)), q.codes, d.codes);
-  return Math.round(score * 1000) / 1000;
+  return scoreOf(dot, q, d).score;
 }
 
 /** How like the query's topic a document is, by the similarity engine (0–1): what "clearly matches" is judged by. */

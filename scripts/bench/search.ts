@@ -116,7 +116,7 @@ async function simulateAnswered(search: ReturnType<typeof createSearchService>, 
     const asked = new Map<string, string[]>();
     for (const q of order.slice(0, n)) asked.set(q.urls[0]!, [...(asked.get(q.urls[0]!) ?? []), q.q]);
     const docs = buildDocuments(demo, () => new Date('2026-11-24T00:00:00Z'), asked);
-    await rebuildIndex({ search, docs, synonyms: demo.synonyms, dictionary: demo.dictionary });
+    await rebuildIndex({ search, docs, synonyms: demo.synonyms });
     search.rerankModel = await createRerankModel(docs, demo);
     const { overall } = await evaluateRelevance({ search, set: test });
     console.log(`| ${n} | ${(overall.hit1 / overall.n).toFixed(2)} | ${(overall.hit5 / overall.n).toFixed(2)} | ${(overall.rr / overall.n).toFixed(2)} |`);
@@ -151,7 +151,7 @@ async function speed(meili: Awaited<ReturnType<typeof startEmbeddedMeili>>): Pro
   const docs = buildDocuments(store, (p) => p.updated ?? changedAt.get(p.url)!);
   const loadMs = performance.now() - t0;
   t0 = performance.now();
-  await rebuildIndex({ search, docs, synonyms: store.synonyms, dictionary: store.dictionary, batchSize: 1000 });
+  await rebuildIndex({ search, docs, synonyms: store.synonyms, batchSize: 1000 });
   const indexMs = performance.now() - t0;
   await database.close();
   console.log(`Content: ${store.pages.size} pages, ${docs.length} search documents (load + render ${(loadMs / 1000).toFixed(1)} s)`);

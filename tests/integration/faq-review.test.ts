@@ -315,7 +315,7 @@ describe('publishing a cluster as an FAQ entry', () => {
 
   it('puts the entry in search: a phrase of its answer finds /faq/<slug>', async () => {
     const store = await loadContent(contentDir);
-    await syncIndex({ search, docs: buildDocuments(store, () => clock.now()), synonyms: store.synonyms, dictionary: store.dictionary });
+    await syncIndex({ search, docs: buildDocuments(store, () => clock.now()), synonyms: store.synonyms });
     const res = await searchContent({ search, q: '工作日内办结 短信通知', access: visibleAccess(null) });
     expect(res.hits[0]?.url).toBe(`/faq/${slug}`);
     expect(res.hits[0]?.type).toBe('faq');

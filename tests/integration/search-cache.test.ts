@@ -23,7 +23,7 @@ const member = visibleAccess({ id: 'u', roles: ['member'] });
 
 const sync = async () => {
   const store = content.store();
-  await syncIndex({ search, docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms, dictionary: store.dictionary });
+  await syncIndex({ search, docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms });
 };
 
 beforeAll(async () => {

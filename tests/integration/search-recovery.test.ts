@@ -72,7 +72,7 @@ afterAll(async () => {
 
 describe('search engine outage', () => {
   it('answers 503 while the engine is down and catches the index up when it is back', async () => {
-    const indexer = createIndexer({ search, log: silentLog, source: async () => ({ docs, synonyms: [], dictionary: [] }), retryMs: 200 });
+    const indexer = createIndexer({ search, log: silentLog, source: async () => ({ docs, synonyms: [] }), retryMs: 200 });
     try {
       await indexer.sync();
       expect(indexer.isBehind()).toBe(true);

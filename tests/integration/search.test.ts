@@ -28,7 +28,7 @@ const staff = visibleAccess({ id: 'u', roles: ['engineer'] });
 
 const sync = async () => {
   const store = content.store();
-  return syncIndex({ search, docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms, dictionary: store.dictionary });
+  return syncIndex({ search, docs: buildDocuments(store, content.updatedAt), synonyms: store.synonyms });
 };
 const urls = async (q: string, access = anon) => (await searchContent({ search, q, access })).hits.map((h) => h.url);
 
@@ -142,7 +142,7 @@ describe('search over the knowledge base', () => {
     const store = content.store();
     const docs = buildDocuments(store, content.updatedAt);
     const progress: number[] = [];
-    await rebuildIndex({ search, docs, synonyms: store.synonyms, dictionary: store.dictionary, onProgress: (d) => progress.push(d), batchSize: 2 });
+    await rebuildIndex({ search, docs, synonyms: store.synonyms, onProgress: (d) => progress.push(d), batchSize: 2 });
     expect(progress.at(-1)).toBe(docs.length);
     const stats = await search.client!.index(contentIndexUid(search.indexPrefix)).getStats();
     expect(stats.numberOfDocuments).toBe(docs.length);
@@ -169,7 +169,7 @@ describe('"asked as" phrases in the index', () => {
     const store = content.store();
     const find = async (q: string) => (await searchContent({ search, q, access: anon, rerankModel: null })).hits.map((h) => h.url);
     expect(await find('蓝屏死机')).toEqual([]);
-    await syncIndex({ search, docs: buildDocuments(store, content.updatedAt, new Map([['/manuals/guide/ask#fault', ['电脑蓝屏死机了找谁']]])), synonyms: store.synonyms, dictionary: store.dictionary });
+    await syncIndex({ search, docs: buildDocuments(store, content.updatedAt, new Map([['/manuals/guide/ask#fault', ['电脑蓝屏死机了找谁']]])), synonyms: store.synonyms });
     expect(await find('蓝屏死机')).toEqual(['/manuals/guide/ask#fault']);
     await sync();
     expect(await find('蓝屏死机')).toEqual([]);

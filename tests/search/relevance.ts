@@ -51,7 +51,7 @@ interface Score {
 /** Indexes `store` as the server does: the Meilisearch index, and the re-ranking model beside it. */
 export async function indexForQuality(search: SearchService, store: ContentStore, updated = new Date('2026-11-24T00:00:00Z')): Promise<void> {
   const docs = buildDocuments(store, () => updated);
-  await rebuildIndex({ search, docs, synonyms: store.synonyms, dictionary: store.dictionary });
+  await rebuildIndex({ search, docs, synonyms: store.synonyms });
   search.rerankModel = await createRerankModel(docs, store);
 }
 

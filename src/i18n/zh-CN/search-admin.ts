@@ -20,7 +20,7 @@ export const searchAdminZhCN = {
   'searchAdmin.synonymsLabel': '同义词',
   'searchAdmin.synonymsSubmit': '添加同义词组',
   'searchAdmin.dictionary': '添加专有词',
-  'searchAdmin.dictionaryHint': '搜索时作为一个整体、不被切开的词，例如系统名称。只收录本身不可再分的专有名词：由常用词组成的词（如“故障申告”）收录后，搜索“故障”就找不到它了。',
+  'searchAdmin.dictionaryHint': '搜索排序和相似问题比较时作为一个整体计算的词，例如系统名称：含有整个词的内容排得更靠前。只收录本身不可再分的专有名词：由常用词组成的词（如“故障申告”）收录后不再按“故障”计算，搜索“故障”时含有它的内容就排到后面了。',
   'searchAdmin.dictionaryLabel': '专有词',
   'searchAdmin.dictionarySubmit': '添加专有词',
   'searchAdmin.asked': '用户的提问说法',

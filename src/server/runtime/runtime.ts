@@ -128,7 +128,7 @@ export async function bootRuntime({
         const docs = buildDocuments(store, content.updatedAt, asked);
         // Searches re-rank with a model of the same documents.
         search.rerankModel = await buildRerankModel(docs, store);
-        return { docs, synonyms: store.synonyms, dictionary: store.dictionary };
+        return { docs, synonyms: store.synonyms };
       },
     });
     undo.push(() => indexer.stop());

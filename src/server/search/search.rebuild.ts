@@ -32,7 +32,7 @@ export async function rebuildSearchIndex({
     const store = await loadContent(config.contentDir);
     const changedAt = await syncContentPages({ db: database.db, clock, store });
     const docs = buildDocuments(store, (p) => p.updated ?? changedAt.get(p.url) ?? new Date());
-    await rebuildIndex({ search, docs, synonyms: store.synonyms, dictionary: store.dictionary, onProgress });
+    await rebuildIndex({ search, docs, synonyms: store.synonyms, onProgress });
     return { documents: docs.length, skippedFiles: store.issues.length };
   } finally {
     await search.stop();

@@ -115,6 +115,13 @@ describe('search over the knowledge base', () => {
     expect(await urls('多久')).toContain('/manuals/guide/time#响应时限');
   });
 
+  it('leaves the dictionary out of the index settings (it costs every query; the re-ranking model uses it)', async () => {
+    expect(content.store().dictionary).toEqual(['故障申告']);
+    const settings = await search.client!.index(contentIndexUid(search.indexPrefix)).getSettings();
+    expect(settings.dictionary).toEqual([]);
+    expect(settings.synonyms?.['多久']).toEqual(['时限', '多长时间']);
+  });
+
   it('syncs incrementally: an edit re-adds one document, a deletion removes its documents', async () => {
     writeFileSync(path.join(dir, 'manuals/guide/02-time.md'), chapter('服务时限', '## 响应时限\n\n首次响应不超过 1 小时，节假日照常值守。'));
     clock.advance(60_000);

@@ -45,6 +45,7 @@ const doc = (n: number): SearchDocument => ({
   text: '搜索引擎恢复后索引自动补齐。',
   url: `/faq/recovery-${n}`,
   access: 'public',
+  shelf: 'faq:public',
   tags: [],
   asked: [],
   updated: 0,

@@ -9,6 +9,7 @@ import { recordFeedback } from '../../src/server/content/feedback.usecases.ts';
 import { freePort } from '../../src/server/search/embedded.ts';
 import { createSearchService, type SearchService } from '../../src/server/search/search.client.ts';
 import { buildDocuments } from '../../src/server/search/search.documents.ts';
+import { createRerankModel } from '../../src/server/search/search.rerank.ts';
 import { contentIndexUid, rebuildIndex, syncIndex } from '../../src/server/search/search.index.ts';
 import { policies } from '../../src/server/auth/auth.ratelimit.ts';
 import { logSearch, logSearchClick } from '../../src/server/search/search.log.ts';
@@ -88,6 +89,23 @@ describe('search over the knowledge base', () => {
     expect(asMember.hiddenTotal).toBe(0);
     const manualsOnly = await searchContent({ search, q: '故障', type: 'manual', access: anon, hiddenAccess: ['member'] });
     expect(manualsOnly.hiddenTotal).toBe(0);
+  });
+
+  it('counts what signing in would add from the same search when the page is re-ranked, and the counts agree with a member\'s', async () => {
+    const store = content.store();
+    const rerankModel = await createRerankModel(buildDocuments(store, content.updatedAt), store);
+    const asMember = await searchContent({ search, q: '故障 报送', access: visibleAccess({ id: 'm', roles: ['member'] }), rerankModel });
+    expect(asMember.hits.map((h) => h.url)).toContain('/faq/member-only');
+    const res = await searchContent({ search, q: '故障 报送', access: anon, hiddenAccess: ['member'], rerankModel });
+    expect(res.hits.map((h) => h.url)).not.toContain('/faq/member-only');
+    expect(res.hits.every((h) => !h.url.startsWith('/manuals/ops'))).toBe(true);
+    expect(res.hiddenTotal).toBe(1);
+    expect(res.total).toBe(res.hits.length);
+    expect(asMember.total).toBe(res.total + res.hiddenTotal);
+    // The type tabs count only what the visitor may open.
+    expect(res.facets).toEqual({ ...asMember.facets, faq: asMember.facets.faq - 1 });
+    const faqOnly = await searchContent({ search, q: '故障 报送', type: 'faq', access: anon, hiddenAccess: ['member'], rerankModel });
+    expect(faqOnly).toMatchObject({ hits: [], total: 0, hiddenTotal: 1, facets: res.facets });
   });
 
   it('keeps the count of every type when one type is picked', async () => {

@@ -19,6 +19,8 @@ export interface SearchDocument {
   /** Deep link: page URL plus `#anchor`. */
   url: string;
   access: Access;
+  /** `type:access` (manual:public): one search counts the hits per type at each access level. */
+  shelf: string;
   tags: string[];
   /** "Asked as": titles of answered questions this page answered (see search.asked.ts). */
   asked: string[];
@@ -76,11 +78,12 @@ export function foldTimes(text: string): string {
   return text.replace(/(\d)\s*[×xX*＊]\s*(\d)/g, '$1x$2');
 }
 
-function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials' | 'asked'> & { asked?: string[] }): SearchDocument {
+function finish(d: Omit<SearchDocument, 'id' | 'hash' | 'pinyin' | 'initials' | 'asked' | 'shelf'> & { asked?: string[] }): SearchDocument {
   const names = [d.title, ...d.headings];
   const doc = {
     id: documentId(d.url),
     ...d,
+    shelf: `${d.type}:${d.access}`,
     title: foldTimes(d.title),
     section: foldTimes(d.section),
     text: foldTimes(d.text.slice(0, MAX_TEXT)),

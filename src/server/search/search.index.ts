@@ -43,7 +43,7 @@ export function synonymMap(groups: string[][]): Record<string, string[]> {
 export function indexSettings({ synonyms }: { synonyms: string[][] }): Settings {
   return {
     searchableAttributes: [...TEXT_ATTRIBUTES, ...PINYIN_ATTRIBUTES],
-    filterableAttributes: ['type', 'access', 'tags'],
+    filterableAttributes: ['type', 'access', 'shelf', 'tags'],
     sortableAttributes: ['updated'],
     displayedAttributes: ['id', 'type', 'title', 'section', 'headings', 'url', 'text', 'updated', 'access', 'tags'],
     localizedAttributes: [{ attributePatterns: [...TEXT_ATTRIBUTES], locales: ['cmn'] }],

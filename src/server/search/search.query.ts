@@ -87,7 +87,8 @@ const LATIN_ONLY = /^[a-z]+$/;
  * The federated multi-search request for a query: the text query, plus a
  * pinyin query beside it so a homophone typo (古障) or pinyin initials (gzsg)
  * still find the section. `access` is enforced here, on the server. With
- * `facets`, the answer counts hits per type (under the same filters).
+ * `facets`, the answer counts hits per type, or per type and access level
+ * (under the same filters).
  */
 /** The least ranking score a hit of the pinyin query needs (measured on the demo content, see below). */
 const PINYIN_MIN_SCORE = 0.2;
@@ -99,7 +100,7 @@ export function buildSearchRequest({
   page = 1,
   limit = 10,
   access,
-  facets = true,
+  facets = ['type'],
   window,
   idsOnly = false,
 }: {
@@ -109,7 +110,8 @@ export function buildSearchRequest({
   page?: number;
   limit?: number;
   access: Access[];
-  facets?: boolean;
+  /** The attributes to count hits by (type, or shelf for type and access together); none when empty. */
+  facets?: readonly ('type' | 'shelf')[];
   /** Ask for the first `window` hits instead of the page (they are re-ranked, then the page is cut). */
   window?: number;
   /** Hits carry their url only, without snippets: for counting. */
@@ -146,7 +148,7 @@ export function buildSearchRequest({
   } else if (LATIN_ONLY.test(q.replace(/\s/g, ''))) {
     queries.push({ ...common, q: q.replace(/\s/g, ''), attributesToSearchOn: PINYIN_ATTRIBUTES, matchingStrategy: 'all', federationOptions: { weight: 0.9 } });
   }
-  const facetsByIndex = facets ? { facetsByIndex: { [uid]: ['type'] }, mergeFacets: {} } : {};
+  const facetsByIndex = facets.length ? { facetsByIndex: { [uid]: [...facets] }, mergeFacets: {} } : {};
   const range = window ? { limit: window, offset: 0 } : { limit, offset: (page - 1) * limit };
   return { federation: { ...range, ...facetsByIndex }, queries };
 }
@@ -155,9 +157,9 @@ export function buildSearchRequest({
  * Searches the content index (see buildSearchRequest) and shapes the hits for
  * pages and the API. Beside the page of hits, in parallel: the counts per type
  * without the type filter (a filtered facet distribution would say 0 for every
- * other type), and, with `hiddenAccess`, the same search at the wider access,
- * whose extra total is what signing in would show. Repeated searches come from
- * the result cache (search.cache.ts).
+ * other type). With `hiddenAccess`, what signing in would show: the total of
+ * the same search at the wider access, less this one's (searchCountingHidden).
+ * Repeated searches come from the result cache (search.cache.ts).
  */
 export async function searchContent({
   search,
@@ -186,13 +188,15 @@ export async function searchContent({
   const cached = search.results.get(key);
   if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
   const generation = search.results.generation();
-  // What signing in would add: the total of the same search at the wider access, counted as that search
-  // counts it, less this one's, so "另外 N 条" and the total after signing in always agree.
-  const [own, wider] = await Promise.all([
-    searchUncached({ client, search, q, type, page, limit, access, rerankModel, started }),
-    hiddenAccess.length ? totalAt({ client, search, q, type, page, limit, access: [...new Set([...access, ...hiddenAccess])], rerankModel }) : null,
-  ]);
-  const result = { ...own, hiddenTotal: wider === null ? 0 : Math.max(0, wider - own.total) };
+  const args = { client, search, q, type, page, limit, access, rerankModel };
+  let result: SearchResult;
+  if (!hiddenAccess.length) result = await searchUncached({ ...args, started });
+  else if (rerankWindow(args)) result = await searchCountingHidden({ ...args, hiddenAccess, started });
+  else {
+    // Past the re-ranking window the page is cut by the engine, at one access level: the count is a second search.
+    const [own, wider] = await Promise.all([searchUncached({ ...args, started }), totalAt({ ...args, access: [...new Set([...access, ...hiddenAccess])] })]);
+    result = { ...own, hiddenTotal: Math.max(0, wider - own.total) };
+  }
   search.results.set(key, result, generation);
   return result;
 }
@@ -221,7 +225,7 @@ function engineExtras({ access, type }: SearchArgs, rerankModel: RerankModel, qv
 async function totalAt(args: SearchArgs): Promise<number> {
   const { client, search, q, type, page, limit, access, rerankModel } = args;
   const window = rerankWindow(args);
-  const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access, facets: false, window, idsOnly: true }));
+  const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access, facets: [], window, idsOnly: true }));
   if (!res) return 0;
   const total = res.estimatedTotalHits ?? res.hits.length;
   if (!window || !rerankModel) return total;
@@ -231,35 +235,58 @@ async function totalAt(args: SearchArgs): Promise<number> {
 
 async function searchUncached(args: SearchArgs & { started: number }): Promise<SearchResult> {
   const { client, search, q, type, page, limit, access, rerankModel, started } = args;
-  const request = (over: { type?: DocType; page?: number; limit: number; access: Access[]; facets: boolean; window?: number }) =>
-    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, ...over }));
+  const request = (over: { type?: DocType; page?: number; limit: number; facets: 'type'[]; window?: number }) =>
+    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, access, ...over }));
   const window = rerankWindow(args);
   // The type counts ask for one hit, not none: Meilisearch applies a query's ranking score threshold to its
   // estimated total only when it ranks (with limit 0 the pinyin query's weak matches would be counted).
-  const [res, counts] = await Promise.all([request({ page, limit, access, facets: !type, window }), type ? request({ type: undefined, limit: 1, access, facets: true }) : null]);
-  if (!res) return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, answerUrl: null, tookMs: 0, page, limit };
-  let hits = res.hits.map(toHit);
-  let total = res.estimatedTotalHits ?? res.hits.length;
-  let answerUrl: string | null = null;
-  if (window && rerankModel) {
-    // The engine's own candidates join Meilisearch's (same access and type), then all are ranked again.
-    const qv = queryVectors(rerankModel, understandQuery(q));
-    const extra = engineExtras(args, rerankModel, qv, new Set(hits.map((h) => h.url)));
-    hits = rerank([...hits, ...extra.map((e) => engineHit(rerankModel.docs[rerankModel.byUrl.get(e.url)!]!))], rerankModel, qv);
-    total = Math.max(total, hits.length);
-    if (page === 1) answerUrl = clearAnswer(hits, rerankModel, qv);
-    hits = hits.slice((page - 1) * limit, page * limit);
-  }
-  return {
-    hits: hits.map(({ engineScore: _, ...h }) => h),
-    total,
-    facets: typeCounts(counts ?? res),
-    hiddenTotal: 0,
-    answerUrl,
-    tookMs: Math.round(performance.now() - started),
-    page,
-    limit,
-  };
+  const [res, counts] = await Promise.all([request({ page, limit, facets: type ? [] : ['type'], window }), type ? request({ type: undefined, limit: 1, facets: ['type'] }) : null]);
+  if (!res) return emptyResult(page, limit);
+  const facets = typeCounts(counts ?? res, access);
+  const hits = res.hits.map(toHit);
+  const total = res.estimatedTotalHits ?? res.hits.length;
+  if (!window || !rerankModel) return shaped({ hits, total, facets, page, limit, started });
+  return shaped({ ...rankWindow(args, rerankModel, queryVectors(rerankModel, understandQuery(q)), hits, total), facets, page, limit, started });
+}
+
+/**
+ * A signed-out search and its "另外 N 条" in one request. The engine searches the window at the wider
+ * access (own and hidden levels), as a signed-in member's search does, so its total is the member's total
+ * exactly; the page is the window's hits at the own levels with the engine's own candidates, ranked again;
+ * the own counts (total and per type) come from the `shelf` facet (type and access together).
+ */
+async function searchCountingHidden(args: SearchArgs & { hiddenAccess: Access[]; started: number }): Promise<SearchResult> {
+  const { client, search, q, type, page, limit, access, hiddenAccess, started } = args;
+  const rerankModel = args.rerankModel!;
+  const wider = [...new Set([...access, ...hiddenAccess])];
+  const request = (over: { type?: DocType; limit: number; window?: number }) =>
+    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, access: wider, facets: ['shelf'], ...over }));
+  const [res, counts] = await Promise.all([request({ type, limit, window: RERANK_WINDOW }), type ? request({ limit: 1 }) : null]);
+  if (!res) return emptyResult(page, limit);
+  const qv = queryVectors(rerankModel, understandQuery(q));
+  const found = res.hits.map((h) => ({ hit: toHit(h), access: h.access as Access }));
+  const widerExtras = engineExtras({ ...args, access: wider }, rerankModel, qv, new Set(found.map((f) => f.hit.url)));
+  const widerTotal = Math.max(res.estimatedTotalHits ?? res.hits.length, found.length + widerExtras.length);
+  const own = found.filter((f) => access.includes(f.access)).map((f) => f.hit);
+  const ownTotal = Object.values(typeCounts(res, access)).reduce((a, b) => a + b, 0);
+  const ranked = rankWindow(args, rerankModel, qv, own, ownTotal);
+  return { ...shaped({ ...ranked, facets: typeCounts(counts ?? res, access), page, limit, started }), hiddenTotal: Math.max(0, widerTotal - ranked.total) };
+}
+
+/** The window's hits joined by the engine's own candidates (same access and type), all ranked again; the first page may show an answer. */
+function rankWindow(args: SearchArgs, rerankModel: RerankModel, qv: QueryVectors, found: (SearchHit & { engineScore: number })[], total: number) {
+  const extra = engineExtras(args, rerankModel, qv, new Set(found.map((h) => h.url)));
+  const hits = rerank([...found, ...extra.map((e) => engineHit(rerankModel.docs[rerankModel.byUrl.get(e.url)!]!))], rerankModel, qv);
+  const answerUrl = args.page === 1 ? clearAnswer(hits, rerankModel, qv) : null;
+  return { hits: hits.slice((args.page - 1) * args.limit, args.page * args.limit), total: Math.max(total, hits.length), answerUrl };
+}
+
+function shaped({ hits, total, facets, answerUrl = null, page, limit, started }: { hits: (SearchHit & { engineScore: number })[]; total: number; facets: Record<DocType, number>; answerUrl?: string | null; page: number; limit: number; started: number }): SearchResult {
+  return { hits: hits.map(({ engineScore: _, ...h }) => h), total, facets, hiddenTotal: 0, answerUrl, tookMs: Math.round(performance.now() - started), page, limit };
+}
+
+function emptyResult(page: number, limit: number): SearchResult {
+  return { hits: [], total: 0, facets: emptyFacets(), hiddenTotal: 0, answerUrl: null, tookMs: 0, page, limit };
 }
 
 /** One federated search; null when the index does not exist yet (nothing indexed). */
@@ -308,9 +335,14 @@ function engineHit(d: RerankDoc): SearchHit & { engineScore: number } {
   return { engineScore: 0, id: documentId(d.url), type: d.type, title: d.title, section: d.section, url: d.url, snippet: escapeText(d.text.length > 80 ? `${d.text.slice(0, 80)}…` : d.text) };
 }
 
-function typeCounts(res: SearchResponse): Record<DocType, number> {
+/** Hits per type, from the `type` facet, or from the `shelf` facet at the `access` levels. */
+function typeCounts(res: SearchResponse, access: Access[]): Record<DocType, number> {
   const facets = emptyFacets();
   for (const [k, v] of Object.entries(res.facetDistribution?.type ?? {})) if (k in facets) facets[k as DocType] = v;
+  for (const [k, v] of Object.entries(res.facetDistribution?.shelf ?? {})) {
+    const [t, a] = k.split(':') as [DocType, Access];
+    if (t in facets && access.includes(a)) facets[t] += v;
+  }
   return facets;
 }
 

@@ -9,7 +9,7 @@ import { understandQuery } from './search.understand.ts';
 const lexicon = { dictionary: ['双公示', '前置机'], synonyms: [['账号', '帐号', '账户']] };
 
 function doc(url: string, section: string, text: string, headings: string[] = [section]): SearchDocument {
-  return { id: url, type: 'manual', title: '用户手册', section, headings, text, url, access: 'public', tags: [], asked: [], updated: 0, pinyin: '', initials: [], hash: `${url}|${section}|${text}` };
+  return { id: url, type: 'manual', title: '用户手册', section, headings, text, url, access: 'public', shelf: 'manual:public', tags: [], asked: [], updated: 0, pinyin: '', initials: [], hash: `${url}|${section}|${text}` };
 }
 
 const docs = [

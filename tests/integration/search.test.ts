@@ -108,6 +108,13 @@ describe('search over the knowledge base', () => {
     expect(faqOnly).toMatchObject({ hits: [], total: 0, hiddenTotal: 1, facets: res.facets });
   });
 
+  it('reads a homophone typo of a word found only in the text as that word (手理 → 受理)', async () => {
+    const store = content.store();
+    const rerankModel = await createRerankModel(buildDocuments(store, content.updatedAt), store);
+    expect((await searchContent({ search, q: '手理', access: anon, rerankModel: null })).hits).toEqual([]);
+    expect((await searchContent({ search, q: '手理', access: anon, rerankModel })).hits[0]?.url).toBe('/manuals/guide/ask#fault');
+  });
+
   it('keeps the count of every type when one type is picked', async () => {
     const all = await searchContent({ search, q: '故障', access: staff });
     expect(all.facets.manual).toBeGreaterThan(0);

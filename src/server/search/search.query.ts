@@ -8,7 +8,8 @@ import type { DocType } from './search.documents.ts';
 import { documentId, foldTimes } from './search.documents.ts';
 import { buildSearchRequest, highlightToHtml } from './search.request.ts';
 import { queryVectors, rerank, RERANK_WINDOW, retrieve, topicSimilarity, type QueryVectors, type RerankDoc, type RerankModel } from './search.rerank.ts';
-import { understandQuery } from './search.understand.ts';
+import { understandQuery, type UnderstoodQuery } from './search.understand.ts';
+import { homophoneCorrections } from './search.homophones.ts';
 import { modelKey } from './search.cache.ts';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -105,7 +106,7 @@ export async function searchContent({
   const cached = search.results.get(key);
   if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
   const generation = search.results.generation();
-  const args = { client, search, q, type, page, limit, access, rerankModel };
+  const args = { client, search, q, u: understand(q, rerankModel), type, page, limit, access, rerankModel };
   let result: SearchResult;
   if (!hiddenAccess.length) result = await searchUncached({ ...args, started });
   else if (rerankWindow(args)) result = await searchCountingHidden({ ...args, hiddenAccess, started });
@@ -123,11 +124,19 @@ interface SearchArgs {
   client: Meilisearch;
   search: SearchService;
   q: string;
+  u: UnderstoodQuery;
   type: DocType | undefined;
   page: number;
   limit: number;
   access: Access[];
   rerankModel: RerankModel | null;
+}
+
+/** The query understood (search.understand.ts), with the known words its homophone typos stand for among the manual vocabulary. */
+function understand(q: string, rerankModel: RerankModel | null): UnderstoodQuery {
+  const u = understandQuery(q);
+  const meant = rerankModel ? homophoneCorrections(rerankModel.homophones, u.topic, (pair) => rerankModel.model.df.has(`bigram:${pair}`)).filter((w) => !u.formal.includes(w)) : [];
+  return meant.length ? { ...u, formal: [...u.formal, ...meant] } : u;
 }
 
 /** Pages within the re-ranking window come from the window, in the new order. */
@@ -142,18 +151,18 @@ function engineExtras({ access, type }: SearchArgs, rerankModel: RerankModel, qv
 async function totalAt(args: SearchArgs): Promise<number> {
   const { client, search, q, type, page, limit, access, rerankModel } = args;
   const window = rerankWindow(args);
-  const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, page, limit, access, facets: [], window, idsOnly: true }));
+  const res = await runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, understood: args.u, type, page, limit, access, facets: [], window, idsOnly: true }));
   if (!res) return 0;
   const total = res.estimatedTotalHits ?? res.hits.length;
   if (!window || !rerankModel) return total;
-  const extra = engineExtras(args, rerankModel, queryVectors(rerankModel, understandQuery(q)), new Set(res.hits.map((h) => String(h.url))));
+  const extra = engineExtras(args, rerankModel, queryVectors(rerankModel, args.u), new Set(res.hits.map((h) => String(h.url))));
   return Math.max(total, res.hits.length + extra.length);
 }
 
 async function searchUncached(args: SearchArgs & { started: number }): Promise<SearchResult> {
   const { client, search, q, type, page, limit, access, rerankModel, started } = args;
   const request = (over: { type?: DocType; page?: number; limit: number; facets: 'type'[]; window?: number }) =>
-    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, type, access, ...over }));
+    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, understood: args.u, type, access, ...over }));
   const window = rerankWindow(args);
   // The type counts ask for one hit, not none: Meilisearch applies a query's ranking score threshold to its
   // estimated total only when it ranks (with limit 0 the pinyin query's weak matches would be counted).
@@ -163,7 +172,7 @@ async function searchUncached(args: SearchArgs & { started: number }): Promise<S
   const hits = res.hits.map(toHit);
   const total = res.estimatedTotalHits ?? res.hits.length;
   if (!window || !rerankModel) return shaped({ hits, total, facets, page, limit, started });
-  return shaped({ ...rankWindow(args, rerankModel, queryVectors(rerankModel, understandQuery(q)), hits, total), facets, page, limit, started });
+  return shaped({ ...rankWindow(args, rerankModel, queryVectors(rerankModel, args.u), hits, total), facets, page, limit, started });
 }
 
 /**
@@ -177,10 +186,10 @@ async function searchCountingHidden(args: SearchArgs & { hiddenAccess: Access[];
   const rerankModel = args.rerankModel!;
   const wider = [...new Set([...access, ...hiddenAccess])];
   const request = (over: { type?: DocType; limit: number; window?: number }) =>
-    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, access: wider, facets: ['shelf'], ...over }));
+    runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, understood: args.u, access: wider, facets: ['shelf'], ...over }));
   const [res, counts] = await Promise.all([request({ type, limit, window: RERANK_WINDOW }), type ? request({ limit: 1 }) : null]);
   if (!res) return emptyResult(page, limit);
-  const qv = queryVectors(rerankModel, understandQuery(q));
+  const qv = queryVectors(rerankModel, args.u);
   const found = res.hits.map((h) => ({ hit: toHit(h), access: h.access as Access }));
   const widerExtras = engineExtras({ ...args, access: wider }, rerankModel, qv, new Set(found.map((f) => f.hit.url)));
   const widerTotal = Math.max(res.estimatedTotalHits ?? res.hits.length, found.length + widerExtras.length);

@@ -4,7 +4,7 @@ import { escapeText } from '../shared/html.ts';
 import type { DocType } from './search.documents.ts';
 import { toPinyin } from './search.documents.ts';
 import { contentIndexUid, PINYIN_ATTRIBUTES, TEXT_ATTRIBUTES } from './search.index.ts';
-import { understandQuery } from './search.understand.ts';
+import { understandQuery, type UnderstoodQuery } from './search.understand.ts';
 
 // The federated request a search sends to Meilisearch, and how its highlighted snippets become HTML.
 
@@ -48,9 +48,12 @@ export function buildSearchRequest({
   facets = ['type'],
   window,
   idsOnly = false,
+  understood,
 }: {
   indexPrefix: string;
   q: string;
+  /** The query as understood (homophone typos read, see search.homophones.ts); by default understandQuery(q). */
+  understood?: UnderstoodQuery;
   type?: DocType;
   page?: number;
   limit?: number;
@@ -71,7 +74,7 @@ export function buildSearchRequest({
   const common = { indexUid: uid, filter, ...shape };
   // A question is searched by its topic (asking words dropped), beside its colloquial words in the
   // manuals' vocabulary and, when it asks for something (how long, who, where…), by headings that answer it.
-  const u = understandQuery(q);
+  const u = understood ?? understandQuery(q);
   // Measured on the labelled set (tests/search): 'frequency' keeps the rare, telling words but
   // returns nothing when one word occurs nowhere; 'last' drops words from the end and rescues
   // those. Both run, federated; the pinyin query catches homophone typos (古障 → gu zhang).

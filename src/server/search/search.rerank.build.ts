@@ -11,6 +11,7 @@ import { CONCEPTS } from '../faq/similarity.concepts.ts';
 import { baseWeight, createModel, idf, type SimilarityModel } from '../faq/similarity.ts';
 import { analyze, prepareLexicon, type Analysis } from '../faq/similarity.text.ts';
 import type { DocType, SearchDocument } from './search.documents.ts';
+import { buildHomophones, type Homophones } from './search.homophones.ts';
 
 /** What a hit shows, for documents the engine found and Meilisearch did not. */
 export interface RerankDoc {
@@ -45,6 +46,8 @@ export interface RerankModel {
   byUrl: Map<string, number>;
   /** Feature id → documents and each one's weight as a share of the document's norm, for retrieval by cosine. */
   postings: { docs: Uint32Array; w: Float64Array }[];
+  /** The words of the documents and the lexicon by sound, for homophone typos in queries. */
+  homophones: Homophones;
 }
 
 /** A text's features as ids of the builder's dictionary, ascending, with how often each occurs. */
@@ -131,6 +134,7 @@ export function createRerankBuilder() {
       head,
       byUrl: new Map(docs.map((d, i) => [d.url, i])),
       postings: postingsOf(full, names.length),
+      homophones: buildHomophones([...wordsByFrequency(model), ...dictionary, ...synonyms.flat(), ...CONCEPTS.flat()]),
     };
   };
 }
@@ -145,6 +149,12 @@ function documentFrequencies(lexicon: SimilarityModel['lexicon'], analyses: DocA
     if (n) model.df.set(names[id]!, n);
   });
   return model;
+}
+
+/** The documents' words and platform terms, the most frequent first. */
+function wordsByFrequency(model: SimilarityModel): string[] {
+  const words = [...model.df].filter(([key]) => key.startsWith('word:') || key.startsWith('term:'));
+  return words.sort((a, b) => b[1] - a[1]).map(([key]) => key.slice(key.indexOf(':') + 1));
 }
 
 /** Postings in two passes: the length of each list, then the lists filled in document order. */

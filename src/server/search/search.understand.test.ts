@@ -26,6 +26,8 @@ describe('understandQuery', () => {
     expect(understandQuery('新来的同事怎么开个号').formal).toEqual(expect.arrayContaining(['新建', '账号', '用户']));
     expect(understandQuery('报上去的数据填错了还能撤吗').formal).toEqual(expect.arrayContaining(['报送', '更正', '撤回']));
     expect(understandQuery('导出来的表格打开全是乱码').formal).toEqual(expect.arrayContaining(['编码', '模板']));
+    expect(understandQuery('模板里哪几栏空着不行').formal).toEqual(expect.arrayContaining(['字段', '必填']));
+    expect(understandQuery('通知收不到').formal).toEqual(expect.arrayContaining(['发送失败']));
     expect(understandQuery('导出乱码').formal).not.toContain('导出');
     expect(understandQuery('重置密码').formal).toEqual([]);
   });

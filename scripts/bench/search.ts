@@ -172,7 +172,7 @@ async function speed(meili: Awaited<ReturnType<typeof startEmbeddedMeili>>): Pro
   };
   // Straight to Meilisearch with the request the app builds, over the same HTTP client the app uses.
   const direct = createMeiliHttpClient();
-  // What the app sends for a signed-out caller: the re-ranking window (30) at public and member access,
+  // What the app sends for a signed-out caller: the re-ranking window (RERANK_WINDOW) at public and member access,
   // counted per type and access level (what signing in would add comes from the same answer).
   const send = (body: unknown) =>
     direct.request(`${meili.url}/multi-search`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${meili.apiKey}` }, body: JSON.stringify(body) });

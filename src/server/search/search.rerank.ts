@@ -29,8 +29,12 @@ export const RERANK_WEIGHTS = {
   intent: 0.3,
 };
 
-/** How many hits of each side are ranked again. */
-export const RERANK_WINDOW = 30;
+/**
+ * How many hits of each side are ranked again (pages 1 and 2 at ten a page).
+ * 20, not 30: hit@5 equal on the first set and the dev half (dev MRR 0.753 →
+ * 0.754), and Meilisearch spends about 1.3 ms less a search on the demo content.
+ */
+export const RERANK_WINDOW = 20;
 /** A document only the engine found must be at least this like the query. */
 const MIN_ENGINE_ONLY = 0.12;
 

@@ -12,10 +12,18 @@ export function cacheablePath(pathname: string): boolean {
   return !NOT_PAGES.has(pathname) && CACHEABLE.some((r) => r.test(pathname));
 }
 
+/** Patterns of the paths seen, so a page answered from the cache does not split its path again (bounded: forgets all past 10 000). */
+const patterns = new Map<string, string>();
+
 /** Astro's route pattern of a cacheable path (`/manuals/[manual]/[chapter]`), as the metrics name routes. */
 export function cachedRoutePattern(pathname: string): string {
-  const [section, ...rest] = pathname.split('/').filter(Boolean);
-  if (!section) return '/';
-  const params = section === 'manuals' ? ['[manual]', '[chapter]'] : ['[slug]'];
-  return ['', section, ...params.slice(0, rest.length)].join('/');
+  let pattern = patterns.get(pathname);
+  if (pattern === undefined) {
+    const [section, ...rest] = pathname.split('/').filter(Boolean);
+    const params = section === 'manuals' ? ['[manual]', '[chapter]'] : ['[slug]'];
+    pattern = section ? ['', section, ...params.slice(0, rest.length)].join('/') : '/';
+    if (patterns.size >= 10_000) patterns.clear();
+    patterns.set(pathname, pattern);
+  }
+  return pattern;
 }

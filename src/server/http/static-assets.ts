@@ -52,6 +52,7 @@ const gzipAsync = promisify(gzip);
 
 /** The path as the file is named (`%E6%A8%A1` → 模); a malformed escape matches nothing. */
 function decodedPath(p: string): string {
+  if (!p.includes('%')) return p;
   try {
     return decodeURIComponent(p);
   } catch {

@@ -29,21 +29,20 @@ function registry(): Registry {
 function observe(h: Histogram, seconds: number) {
   h.sum += seconds;
   h.count++;
-  for (const [i, b] of BUCKETS.entries()) if (seconds <= b) h.counts[i]!++;
+  for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) h.counts[i]!++;
 }
 
 /** A request answered: counted by route pattern (never the raw path: numbers and tokens stay out), method and status. */
 export function observeRequest({ route, method, status, seconds }: { route: string; method: string; status: number; seconds: number }) {
   const r = registry();
-  const labels = { route, method, status: String(status) };
-  const key = JSON.stringify(labels);
-  const c = r.requests.get(key) ?? { labels, value: 0 };
+  // Keyed by plain strings (a cached page is answered in tens of microseconds; two JSON.stringify calls were 3 % of that).
+  const key = `${route}\u0000${method}\u0000${status}`;
+  let c = r.requests.get(key);
+  if (!c) r.requests.set(key, (c = { labels: { route, method, status: String(status) }, value: 0 }));
   c.value++;
-  r.requests.set(key, c);
-  const dkey = JSON.stringify({ route });
-  const h = r.durations.get(dkey) ?? newHistogram({ route });
+  let h = r.durations.get(route);
+  if (!h) r.durations.set(route, (h = newHistogram({ route })));
   observe(h, seconds);
-  r.durations.set(dkey, h);
 }
 
 /** One query to the search engine answered (or failed). */

@@ -1,7 +1,7 @@
 /**
  * Homophone typos in body text. The pinyin query (search.request.ts) finds a
  * typo of a title or heading (古障申告 → 故障申告), but the index keeps no
- * pinyin of the text: 录波视频 (for 录播视频) or 帐号所定 (for 账号锁定) shares
+ * pinyin of the text: 录波视频 (for 录播视频) or 找回秘码 (for 找回密码) shares
  * only its correct words with the sections. So the words the search knows —
  * the documents' words and terms, the synonym groups and the dictionary —
  * are kept by their toneless pinyin, and a piece of the query (two to four

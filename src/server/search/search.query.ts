@@ -10,6 +10,7 @@ import { buildSearchRequest, highlightToHtml } from './search.request.ts';
 import { queryVectors, rerank, RERANK_WINDOW, retrieve, topicSimilarity, type QueryVectors, type RerankDoc, type RerankModel } from './search.rerank.ts';
 import { understandQuery, type UnderstoodQuery } from './search.understand.ts';
 import { homophoneCorrections } from './search.homophones.ts';
+import { featureKey } from '../faq/similarity.text.ts';
 import { modelKey } from './search.cache.ts';
 
 export const MAX_QUERY_LENGTH = 200;
@@ -55,7 +56,6 @@ export function validateQuery(q: string | null | undefined): string {
   return query;
 }
 
-
 /**
  * The access levels a viewer would gain by signing in: for a signed-out
  * visitor, what every signed-in user may see (member content); none once
@@ -69,7 +69,6 @@ export function accessHiddenUntilSignIn(viewer: Viewer | null): Access[] {
 }
 
 const ANY_SIGNED_IN_USER: Viewer = { id: 'any-signed-in-user', roles: ['member'] };
-
 
 /**
  * Searches the content index (see buildSearchRequest) and shapes the hits for
@@ -107,13 +106,14 @@ export async function searchContent({
   if (cached) return { ...cached, tookMs: Math.round(performance.now() - started) };
   const generation = search.results.generation();
   const args = { client, search, q, u: understand(q, rerankModel), type, page, limit, access, rerankModel };
+  const wider = [...new Set([...access, ...hiddenAccess])];
   let result: SearchResult;
   if (!hiddenAccess.length) result = await searchUncached({ ...args, started });
-  else if (rerankWindow(args)) result = await searchCountingHidden({ ...args, hiddenAccess, started });
+  else if (rerankWindow(args)) result = await searchCountingHidden({ ...args, wider, started });
   else {
     // Past the re-ranking window the page is cut by the engine, at one access level: the count is a second search.
-    const [own, wider] = await Promise.all([searchUncached({ ...args, started }), totalAt({ ...args, access: [...new Set([...access, ...hiddenAccess])] })]);
-    result = { ...own, hiddenTotal: Math.max(0, wider - own.total) };
+    const [own, widerTotal] = await Promise.all([searchUncached({ ...args, started }), totalAt({ ...args, access: wider })]);
+    result = { ...own, hiddenTotal: Math.max(0, widerTotal - own.total) };
   }
   search.results.set(key, result, generation);
   return result;
@@ -135,7 +135,7 @@ interface SearchArgs {
 /** The query understood (search.understand.ts), with the known words its homophone typos stand for among the manual vocabulary. */
 function understand(q: string, rerankModel: RerankModel | null): UnderstoodQuery {
   const u = understandQuery(q);
-  const meant = rerankModel ? homophoneCorrections(rerankModel.homophones, u.topic, (pair) => rerankModel.model.df.has(`bigram:${pair}`)).filter((w) => !u.formal.includes(w)) : [];
+  const meant = rerankModel ? homophoneCorrections(rerankModel.homophones, u.topic, (pair) => rerankModel.model.df.has(featureKey('bigram', pair))).filter((w) => !u.formal.includes(w)) : [];
   return meant.length ? { ...u, formal: [...u.formal, ...meant] } : u;
 }
 
@@ -181,10 +181,9 @@ async function searchUncached(args: SearchArgs & { started: number }): Promise<S
  * exactly; the page is the window's hits at the own levels with the engine's own candidates, ranked again;
  * the own counts (total and per type) come from the `shelf` facet (type and access together).
  */
-async function searchCountingHidden(args: SearchArgs & { hiddenAccess: Access[]; started: number }): Promise<SearchResult> {
-  const { client, search, q, type, page, limit, access, hiddenAccess, started } = args;
+async function searchCountingHidden(args: SearchArgs & { wider: Access[]; started: number }): Promise<SearchResult> {
+  const { client, search, q, type, page, limit, access, wider, started } = args;
   const rerankModel = args.rerankModel!;
-  const wider = [...new Set([...access, ...hiddenAccess])];
   const request = (over: { type?: DocType; limit: number; window?: number }) =>
     runSearch(client, buildSearchRequest({ indexPrefix: search.indexPrefix, q, understood: args.u, access: wider, facets: ['shelf'], ...over }));
   const [res, counts] = await Promise.all([request({ type, limit, window: RERANK_WINDOW }), type ? request({ limit: 1 }) : null]);

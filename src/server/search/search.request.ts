@@ -24,20 +24,20 @@ const WEIGHTS = { formal: 0.9, intent: 0.95 };
 const LATIN_ONLY = /^[a-z]+$/;
 
 /**
- * The federated multi-search request for a query: the text query, plus a
- * pinyin query beside it so a homophone typo (古障) or pinyin initials (gzsg)
- * still find the section. `access` is enforced here, on the server. With
- * `facets`, the answer counts hits per type, or per type and access level
- * (under the same filters).
- */
-/**
- * What a hit brings back: not its text (up to 4 000 characters, 30 times a search), only the cropped snippet.
+ * What a hit brings back: not its text (up to 4 000 characters, for every hit of the window), only the cropped snippet.
  * Measured on the demo content: 0.8 ms less per search in Meilisearch, and 40 % fewer bytes for the app to parse.
  */
 const HIT_ATTRIBUTES = ['id', 'type', 'title', 'section', 'url', 'access'];
 /** The least ranking score a hit of the pinyin query needs (measured on the demo content, see below). */
 const PINYIN_MIN_SCORE = 0.2;
 
+/**
+ * The federated multi-search request for a query: the text query, plus a
+ * pinyin query beside it so a homophone typo (古障) or pinyin initials (gzsg)
+ * still find the section. `access` is enforced here, on the server. With
+ * `facets`, the answer counts hits per type, or per type and access level
+ * (under the same filters).
+ */
 export function buildSearchRequest({
   indexPrefix,
   q,

@@ -9,7 +9,7 @@
 import type { Access } from '../content/content.schemas.ts';
 import { CONCEPTS } from '../faq/similarity.concepts.ts';
 import { baseWeight, createModel, idf, type SimilarityModel } from '../faq/similarity.ts';
-import { analyze, prepareLexicon, type Analysis } from '../faq/similarity.text.ts';
+import { analyze, featureKey, parseFeatureKey, prepareLexicon, type Analysis } from '../faq/similarity.text.ts';
 import type { DocType, SearchDocument } from './search.documents.ts';
 import { buildHomophones, type Homophones } from './search.homophones.ts';
 
@@ -152,9 +152,11 @@ function documentFrequencies(lexicon: SimilarityModel['lexicon'], analyses: DocA
 }
 
 /** The documents' words and platform terms, the most frequent first. */
+const WORD_PREFIX = featureKey('word', '');
+const TERM_PREFIX = featureKey('term', '');
 function wordsByFrequency(model: SimilarityModel): string[] {
-  const words = [...model.df].filter(([key]) => key.startsWith('word:') || key.startsWith('term:'));
-  return words.sort((a, b) => b[1] - a[1]).map(([key]) => key.slice(key.indexOf(':') + 1));
+  const words = [...model.df].filter(([key]) => key.startsWith(WORD_PREFIX) || key.startsWith(TERM_PREFIX));
+  return words.sort((a, b) => b[1] - a[1]).map(([key]) => parseFeatureKey(key).label);
 }
 
 /** Postings in two passes: the length of each list, then the lists filled in document order. */

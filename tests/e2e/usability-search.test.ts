@@ -144,6 +144,16 @@ describe.skipIf(!hasChromium)('type tabs on /search', () => {
   });
 });
 
+describe.skipIf(!hasChromium)('a typo is searched as the word meant', () => {
+  it('puts the browser section first for 兼荣模式 (兼容 typed with a homophone), with no serious accessibility problem', async () => {
+    const page = await open();
+    await page.goto(`${server.url}/search?q=${encodeURIComponent('兼荣模式')}`);
+    expect(await page.locator('ol.hits > li small').first().textContent()).toBe('/manuals/user-guide/getting-started#browser');
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await page.close();
+  });
+});
+
 describe.skipIf(!hasChromium)('no dead ends', () => {
   it.each([
     ['desktop', desktop],
